@@ -1,0 +1,42 @@
+# Two commands on a fresh machine: `make run`, then `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+SEEDS_DIR ?= seeds
+WAREHOUSE_DIR ?= warehouse
+export SEEDS_DIR WAREHOUSE_DIR
+# Runs and partitions made by `make run` show up in `make ui`: both use this Dagster instance.
+export DAGSTER_HOME ?= $(CURDIR)/.dagster
+HOST ?= 127.0.0.1
+PORT ?= 3000
+
+.PHONY: install run test lint ui clean
+
+install: $(VENV)/.installed
+
+# constraints.txt pins every transitive dependency, so each machine resolves the same set.
+$(VENV)/.installed: pyproject.toml constraints.txt
+	$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11) and "Python >= 3.11 is required")'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[dev]'
+	@touch $@
+
+$(DAGSTER_HOME):
+	@mkdir -p $@
+
+run: install | $(DAGSTER_HOME)
+	$(BIN)/newsevents run
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+test: lint
+	$(BIN)/python -m pytest
+
+ui: install | $(DAGSTER_HOME)
+	$(BIN)/dagster dev -w workspace.yaml -h $(HOST) -p $(PORT)
+
+clean:
+	rm -rf $(VENV) .dagster warehouse/news.duckdb* warehouse/parquet

@@ -1,0 +1,1 @@
+"""The Dagster graph: assets, partitions, checks, sensor, schedule, resources and `Definitions`."""

@@ -1,0 +1,109 @@
+"""Blocking checks on every run's partitions: a failure stops `news_duckdb` from being rebuilt,
+so readers keep the last good database."""
+
+from collections import Counter, defaultdict
+
+import dagster as dg
+
+from assets.partitions import doc_id_for_key, seed_file_for, seed_files_partitions
+from assets.resources import Warehouse
+from pipelines.text import lineage_violations
+from warehouse.database import database_path
+from warehouse.schema import TABLES
+
+MAX_LISTED = 20
+
+
+def _run_doc_ids(context: dg.AssetCheckExecutionContext) -> dict[str, str]:
+    """doc_id → seed file for the partitions this run materialized."""
+    return {doc_id_for_key(key): seed_file_for(key) for key in context.partition_keys}
+
+
+def _result(problems: list[str], checked: int, what: str) -> dg.AssetCheckResult:
+    return dg.AssetCheckResult(
+        passed=not problems,
+        metadata={
+            f"{what}_checked": checked,
+            "violations": len(problems),
+            "first_violations": dg.MetadataValue.md("\n".join(f"- {p}" for p in problems[:MAX_LISTED]) or "none"),
+        },
+    )
+
+
+@dg.asset_check(asset="sentences", blocking=True, partitions_def=seed_files_partitions)
+def sentences_trace_to_raw_text(context: dg.AssetCheckExecutionContext, warehouse: Warehouse) -> dg.AssetCheckResult:
+    """The lineage rule: each sentence's raw slice, normalized, equals its text."""
+    doc_ids = set(_run_doc_ids(context))
+    documents = warehouse.read("documents", doc_ids).select(["doc_id", "raw_text"]).to_pylist()
+    raw_texts = {row["doc_id"]: row["raw_text"] for row in documents}
+    spans: dict[str, list[tuple[int, int, str]]] = defaultdict(list)
+    sentences = warehouse.read("sentences", doc_ids).to_pylist()
+    for row in sentences:
+        spans[row["doc_id"]].append((row["char_start"], row["char_end"], row["text"]))
+    problems = [
+        f"{doc_id} [{start}:{end}] {text[:60]!r}"
+        for doc_id, doc_spans in spans.items()
+        for start, end, text in lineage_violations(raw_texts.get(doc_id, ""), doc_spans)
+    ]
+    return _result(problems, len(sentences), "sentences")
+
+
+@dg.asset_check(asset="sentences", blocking=True, partitions_def=seed_files_partitions)
+def sentence_keys_are_unique(context: dg.AssetCheckExecutionContext, warehouse: Warehouse) -> dg.AssetCheckResult:
+    """(doc_id, sentence_idx) is unique, and each document's sentences are numbered 0..n-1."""
+    rows = warehouse.read("sentences", set(_run_doc_ids(context))).select(["doc_id", "sentence_idx"]).to_pylist()
+    by_doc: dict[str, list[int]] = defaultdict(list)
+    for row in rows:
+        by_doc[row["doc_id"]].append(row["sentence_idx"])
+    problems = [
+        f"{doc_id}: sentence_idx values are not 0..{len(indices) - 1} without repeats"
+        for doc_id, indices in by_doc.items()
+        if sorted(indices) != list(range(len(indices)))
+    ]
+    return _result(problems, len(rows), "sentences")
+
+
+@dg.asset_check(asset="documents", blocking=True, partitions_def=seed_files_partitions)
+def document_keys_are_unique(context: dg.AssetCheckExecutionContext, warehouse: Warehouse) -> dg.AssetCheckResult:
+    """One row per seed file, with the doc_id and seed_file of its partition. Partition files are
+    named by doc_id, so this also makes doc_id unique across the whole table."""
+    expected = _run_doc_ids(context)
+    rows = warehouse.read("documents", set(expected)).select(["doc_id", "seed_file"]).to_pylist()
+    counts = Counter(row["doc_id"] for row in rows)
+    problems = [f"{doc_id}: {count} rows" for doc_id, count in counts.items() if count > 1]
+    problems += [
+        f"{row['doc_id']}: seed_file {row['seed_file']!r} is not its partition's {expected.get(row['doc_id'])!r}"
+        for row in rows
+        if expected.get(row["doc_id"]) != row["seed_file"]
+    ]
+    return _result(problems, len(rows), "documents")
+
+
+@dg.asset_check(asset="documents", blocking=True, partitions_def=seed_files_partitions)
+def documents_have_sentences(context: dg.AssetCheckExecutionContext, warehouse: Warehouse) -> dg.AssetCheckResult:
+    """Every accepted document has at least one sentence, and as many as its n_sentences says."""
+    doc_ids = set(_run_doc_ids(context))
+    documents = warehouse.read("documents", doc_ids).select(["doc_id", "n_sentences"]).to_pylist()
+    found = Counter(warehouse.read("sentences", doc_ids).column("doc_id").to_pylist())
+    problems = [
+        f"{row['doc_id']}: {found[row['doc_id']]} sentences, n_sentences says {row['n_sentences']}"
+        for row in documents
+        if found[row["doc_id"]] == 0 or found[row["doc_id"]] != row["n_sentences"]
+    ]
+    return _result(problems, len(documents), "documents")
+
+
+@dg.asset_check(asset="news_duckdb")
+def duckdb_matches_parquet(warehouse: Warehouse) -> dg.AssetCheckResult:
+    """Every table in news.duckdb holds exactly the rows of its Parquet partitions."""
+    in_duckdb = warehouse.counts()
+    in_parquet = warehouse.parquet_counts()
+    problems = [
+        f"{table}: {in_duckdb.get(table)} rows in DuckDB, {in_parquet[table]} in Parquet"
+        for table in TABLES
+        if in_duckdb.get(table) != in_parquet[table]
+    ]
+    return dg.AssetCheckResult(
+        passed=not problems,
+        metadata={"database": dg.MetadataValue.path(str(database_path(warehouse.root))), "problems": len(problems)},
+    )

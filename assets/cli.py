@@ -1,0 +1,60 @@
+"""`newsevents`: the project's command line. `newsevents run` is what `make run` calls."""
+
+import argparse
+import os
+import sys
+import time
+
+import dagster as dg
+
+from assets.partitions import SEED_FILES, partition_range_tags, sync_seed_partitions
+from assets.resources import seeds_folder_from_env, warehouse_from_env
+from warehouse.database import database_path
+from warehouse.parquet import table_dir
+
+QUIET_RUN_CONFIG = {"loggers": {"console": {"config": {"log_level": "WARNING"}}}}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="newsevents", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+    commands.add_parser("run", help="materialize every asset for every seed file, in one Dagster run")
+    parser.parse_args(argv)
+    return run_everything()
+
+
+def run_everything() -> int:
+    """Sync partitions with the seeds folder and materialize them all in one run, without a daemon."""
+    from assets.definitions import defs
+
+    started = time.monotonic()
+    seeds, warehouse = seeds_folder_from_env(), warehouse_from_env()
+    instance = dg.DagsterInstance.get() if os.environ.get("DAGSTER_HOME") else dg.DagsterInstance.ephemeral()
+    files = seeds.files()
+    sync_seed_partitions(instance, files)
+    keys = instance.get_dynamic_partitions(SEED_FILES)
+    if keys:
+        job, tags = defs.resolve_job_def("refresh_warehouse"), partition_range_tags(keys[0], keys[-1])
+    else:
+        job, tags = defs.resolve_job_def("rebuild_news_duckdb"), {}
+    result = job.execute_in_process(instance=instance, tags=tags, run_config=QUIET_RUN_CONFIG, raise_on_error=False)
+    _print_summary(len(files), seeds.root, warehouse, result, time.monotonic() - started)
+    return 0 if result.success else 1
+
+
+def _print_summary(n_files: int, seeds_root, warehouse, result: dg.ExecuteInProcessResult, seconds: float) -> None:
+    counts = warehouse.counts()
+    print(f"\n{'Run succeeded' if result.success else 'Run FAILED'} in {seconds:.1f} s (run id {result.run_id})")
+    print(f"  seed files     {n_files} in {seeds_root}")
+    for table, count in counts.items():
+        print(f"  {table:<18} {count} rows")
+    print(f"  DuckDB         {database_path(warehouse.root)}")
+    print(f"  Parquet        {table_dir(warehouse.root, '<table>')}")
+    if not result.success:
+        for event in result.all_events:
+            if event.is_failure:
+                print(f"  failed: {event.message}", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

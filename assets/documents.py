@@ -1,0 +1,81 @@
+"""Per seed file: decode, clean and split into sentences; accepted and rejected files alike land in
+the warehouse's Parquet partitions."""
+
+from collections import Counter
+
+import dagster as dg
+
+from assets.metadata import column_schema, markdown_preview, table_description
+from assets.partitions import seed_file_for, seed_files_partitions
+from assets.resources import SeedsFolder, Warehouse
+from pipelines import PIPELINE_VERSION
+from pipelines.documents import AcceptedDocument, RejectedDocument, process_seed_file
+
+TEXT_GROUP = "text"
+OWNERS = ["team:newsevents"]
+
+
+def _spec(table: str, kinds: set[str], deps: list[str] | None = None) -> dg.AssetSpec:
+    return dg.AssetSpec(
+        key=table,
+        description=table_description(table),
+        group_name=TEXT_GROUP,
+        kinds=kinds,
+        owners=OWNERS,
+        deps=deps or [],
+        metadata={"dagster/column_schema": column_schema(table), "dagster/table_name": f"main.{table}"},
+    )
+
+
+@dg.multi_asset(
+    specs=[
+        _spec("documents", {"python", "parquet"}),
+        _spec("rejected_documents", {"python", "parquet"}),
+        _spec("sentences", {"spacy", "parquet"}, deps=["documents"]),
+    ],
+    partitions_def=seed_files_partitions,
+    backfill_policy=dg.BackfillPolicy.single_run(),
+    code_version=PIPELINE_VERSION,
+    description="Reads each seed file, decodes it, cleans it with an offset map back to its raw text, "
+    "and splits it into sentences; a file that cannot be read becomes a rejected_documents row.",
+)
+def seed_documents(context: dg.AssetExecutionContext, seeds: SeedsFolder, warehouse: Warehouse):
+    """Process every seed file of the run's partitions; one bad file never stops the others."""
+    accepted: list[AcceptedDocument] = []
+    rejected: list[RejectedDocument] = []
+    for key in context.partition_keys:
+        outcome = process_seed_file(seeds.root, seed_file_for(key), seeds.max_bytes)
+        warehouse.store(outcome)
+        if isinstance(outcome, RejectedDocument):
+            context.log.warning(f"Rejected {outcome.seed_file}: {outcome.reason}")
+            rejected.append(outcome)
+        else:
+            accepted.append(outcome)
+    context.log.info(f"{len(accepted)} files accepted, {len(rejected)} rejected")
+    sentences = [row for document in accepted for row in document.sentences]
+    yield dg.MaterializeResult(
+        asset_key="documents",
+        metadata={
+            "files_in_run": len(context.partition_keys),
+            "rows_written": len(accepted),
+            "preview": markdown_preview(
+                [document.document for document in accepted],
+                ["seed_file", "title", "published_date", "encoding", "n_sentences"],
+            ),
+        },
+    )
+    yield dg.MaterializeResult(
+        asset_key="rejected_documents",
+        metadata={
+            "rows_written": len(rejected),
+            "reasons": dg.MetadataValue.json(dict(Counter(r.rejection["rejection_code"] for r in rejected))),
+            "preview": markdown_preview([r.rejection for r in rejected], ["seed_file", "reason"]),
+        },
+    )
+    yield dg.MaterializeResult(
+        asset_key="sentences",
+        metadata={
+            "rows_written": len(sentences),
+            "preview": markdown_preview(sentences, ["doc_id", "sentence_idx", "char_start", "char_end", "text"]),
+        },
+    )

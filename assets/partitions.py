@@ -1,0 +1,64 @@
+"""One dynamic partition per seed file, keyed by its path relative to the seeds folder."""
+
+import re
+from urllib.parse import quote, unquote
+
+import dagster as dg
+from dagster._core.storage.tags import ASSET_PARTITION_RANGE_END_TAG, ASSET_PARTITION_RANGE_START_TAG
+
+from pipelines.ingest import FileStamp, doc_id_for
+
+SEED_FILES = "seed_files"
+seed_files_partitions = dg.DynamicPartitionsDefinition(name=SEED_FILES)
+
+# Dagster keys cannot hold "..." (its range syntax) or control characters; such characters of a
+# path are percent-encoded in its key, and "%" itself too, so every key maps back to its path.
+_UNSAFE_IN_KEY = re.compile(r"[%\x00-\x1f\x7f]")
+
+
+def partition_key_for(seed_file: str) -> str:
+    key = _UNSAFE_IN_KEY.sub(lambda match: quote(match.group(), safe=""), seed_file)
+    return key.replace("...", "%2E%2E%2E")
+
+
+def seed_file_for(partition_key: str) -> str:
+    return unquote(partition_key)
+
+
+def doc_id_for_key(partition_key: str) -> str:
+    return doc_id_for(seed_file_for(partition_key))
+
+
+def partition_range_tags(first_key: str, last_key: str) -> dict[str, str]:
+    """Run tags that make one run cover every partition from `first_key` to `last_key`."""
+    return {ASSET_PARTITION_RANGE_START_TAG: first_key, ASSET_PARTITION_RANGE_END_TAG: last_key}
+
+
+def contiguous_ranges(ordered_keys: list[str], wanted: set[str]) -> list[tuple[str, str]]:
+    """The fewest (first, last) ranges of `ordered_keys` that cover exactly the `wanted` keys."""
+    ranges: list[tuple[str, str]] = []
+    first: str | None = None
+    previous: str | None = None
+    for key in ordered_keys:
+        if key in wanted:
+            first = first or key
+            previous = key
+        elif first is not None and previous is not None:
+            ranges.append((first, previous))
+            first = previous = None
+    if first is not None and previous is not None:
+        ranges.append((first, previous))
+    return ranges
+
+
+def sync_seed_partitions(instance: dg.DagsterInstance, files: dict[str, FileStamp]) -> tuple[list[str], list[str]]:
+    """Make the partitions match the files: add keys for new files, delete keys of removed ones."""
+    existing = set(instance.get_dynamic_partitions(SEED_FILES))
+    wanted = [partition_key_for(seed_file) for seed_file in files]
+    added = [key for key in wanted if key not in existing]
+    removed = sorted(existing - set(wanted))
+    if added:
+        instance.add_dynamic_partitions(SEED_FILES, added)
+    for key in removed:
+        instance.delete_dynamic_partition(SEED_FILES, key)
+    return added, removed

@@ -1,0 +1,91 @@
+"""Where the articles come from and where the warehouse goes, configured from the environment."""
+
+import os
+from pathlib import Path
+
+import dagster as dg
+import pyarrow as pa
+
+from pipelines.documents import DocumentOutcome, RejectedDocument
+from pipelines.ingest import FileStamp, list_seed_files
+from warehouse.database import rebuild_database, recorded_seed_hashes, table_counts
+from warehouse.parquet import parquet_row_count, read_partitions, replace_document
+from warehouse.schema import TABLES, arrow_table
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_MAX_FILE_MB = 10.0
+
+
+class SeedsFolder(dg.ConfigurableResource):
+    """The folder of article files (`SEEDS_DIR`, default `seeds/`): every `*.txt` below it is one article."""
+
+    path: str
+    max_file_mb: float = DEFAULT_MAX_FILE_MB
+
+    @property
+    def root(self) -> Path:
+        return Path(self.path)
+
+    @property
+    def max_bytes(self) -> int:
+        return int(self.max_file_mb * 1_000_000)
+
+    def files(self) -> dict[str, FileStamp]:
+        return list_seed_files(self.root)
+
+
+class Warehouse(dg.ConfigurableResource):
+    """The output folder (`WAREHOUSE_DIR`, default `warehouse/`): Parquet partitions and `news.duckdb`."""
+
+    path: str
+
+    @property
+    def root(self) -> Path:
+        return Path(self.path)
+
+    def store(self, outcome: DocumentOutcome) -> None:
+        """Replace one seed file's rows in every table with this outcome's."""
+        if isinstance(outcome, RejectedDocument):
+            rows = {"rejected_documents": arrow_table("rejected_documents", [outcome.rejection])}
+        else:
+            rows = {
+                "documents": arrow_table("documents", [outcome.document]),
+                "sentences": arrow_table("sentences", outcome.sentences),
+            }
+        replace_document(self.root, outcome.doc_id, rows)
+
+    def read(self, table: str, partition_ids: set[str] | None = None) -> pa.Table:
+        return read_partitions(self.root, table, partition_ids)
+
+    def rebuild(self, keep_partitions: set[str]) -> dict[str, int]:
+        return rebuild_database(self.root, keep_partitions)
+
+    def counts(self) -> dict[str, int]:
+        """Row counts of the live news.duckdb."""
+        return table_counts(self.root)
+
+    def parquet_counts(self) -> dict[str, int]:
+        """Row counts of the Parquet partitions, from their footers."""
+        return {table: parquet_row_count(self.root, table) for table in TABLES}
+
+    def recorded_hashes(self) -> dict[str, str | None]:
+        """seed_file → SHA-256 of the bytes the live database was built from."""
+        return recorded_seed_hashes(self.root)
+
+
+def _folder_from_env(variable: str, default: str) -> str:
+    """The folder an environment variable names (relative to the working directory), or the default
+    folder inside the project."""
+    value = os.environ.get(variable)
+    return str(Path(value).resolve()) if value else str(PROJECT_ROOT / default)
+
+
+def seeds_folder_from_env() -> SeedsFolder:
+    return SeedsFolder(
+        path=_folder_from_env("SEEDS_DIR", "seeds"),
+        max_file_mb=float(os.environ.get("MAX_FILE_MB", DEFAULT_MAX_FILE_MB)),
+    )
+
+
+def warehouse_from_env() -> Warehouse:
+    return Warehouse(path=_folder_from_env("WAREHOUSE_DIR", "warehouse"))

@@ -1,0 +1,132 @@
+"""The seeds-folder sensor: new, changed and deleted files become partitions and runs.
+
+Unchanged files cost one `stat` per tick: the cursor keeps each file's size, mtime and content
+hash, and a file is hashed again only when its size or mtime moved. A touched file whose bytes
+did not change requests nothing. All new files of a tick become one run over a partition range.
+"""
+
+import hashlib
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import dagster as dg
+
+from assets.jobs import rebuild_news_duckdb, refresh_warehouse
+from assets.partitions import (
+    SEED_FILES,
+    contiguous_ranges,
+    partition_key_for,
+    partition_range_tags,
+    seed_files_partitions,
+)
+from assets.resources import SeedsFolder, Warehouse
+from pipelines.ingest import FileStamp, content_fingerprint
+
+SENSOR_INTERVAL_SECONDS = 10
+
+# cursor: partition key → [size, mtime_ns, content fingerprint]
+Cursor = dict[str, list]
+
+
+@dataclass
+class SeedChanges:
+    """What one look at the seeds folder found, against the partitions and the cursor."""
+
+    added: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    to_process: set[str] = field(default_factory=set)
+    cursor: Cursor = field(default_factory=dict)
+
+
+def find_seed_changes(
+    files: dict[str, FileStamp],
+    known_keys: list[str],
+    cursor: Cursor,
+    fingerprint: Callable[[str], str],
+    recorded_fingerprints: Callable[[], dict[str, str | None]],
+) -> SeedChanges:
+    """Compare the folder with the known partitions and the cursor; hash only files whose stamp moved.
+
+    A file the cursor has never seen is compared with the hash the warehouse recorded for it, so a
+    warehouse built by `make run` is not processed again by the sensor's first tick.
+    """
+    changes = SeedChanges()
+    known = set(known_keys)
+    recorded: dict[str, str | None] | None = None
+    for seed_file, stamp in files.items():
+        key = partition_key_for(seed_file)
+        previous = cursor.get(key)
+        if previous is not None and previous[:2] == [stamp.size, stamp.mtime_ns]:
+            changes.cursor[key] = previous
+            continue
+        current = fingerprint(seed_file)
+        if previous is not None:
+            baseline = previous[2]
+        else:
+            recorded = recorded if recorded is not None else recorded_fingerprints()
+            baseline = recorded.get(seed_file)
+        if current != baseline or key not in known:
+            changes.to_process.add(key)
+        changes.cursor[key] = [stamp.size, stamp.mtime_ns, current]
+    wanted = [partition_key_for(seed_file) for seed_file in files]
+    changes.added = [key for key in wanted if key not in known]
+    changes.removed = sorted(known - set(wanted))
+    return changes
+
+
+def run_requests_for(changes: SeedChanges, known_keys: list[str]) -> list[dg.RunRequest]:
+    """One run per contiguous range of partitions to process (new files form one range at the end);
+    a rebuild of the database alone when files were only deleted."""
+    removed = set(changes.removed)
+    ordered = [key for key in known_keys if key not in removed] + changes.added
+    requests = [
+        dg.RunRequest(
+            job_name=refresh_warehouse.name,
+            run_key=_run_key(first, last, changes.cursor),
+            tags=partition_range_tags(first, last),
+        )
+        for first, last in contiguous_ranges(ordered, changes.to_process)
+    ]
+    if not requests and changes.removed:
+        run_key = _run_key("removed", "", changes.cursor)
+        requests.append(dg.RunRequest(job_name=rebuild_news_duckdb.name, run_key=run_key))
+    return requests
+
+
+def _run_key(first: str, last: str, cursor: Cursor) -> str:
+    digest = hashlib.sha256(json.dumps(cursor, sort_keys=True).encode()).hexdigest()[:16]
+    return f"{first}:{last}:{digest}"
+
+
+@dg.sensor(
+    jobs=[refresh_warehouse, rebuild_news_duckdb],
+    minimum_interval_seconds=SENSOR_INTERVAL_SECONDS,
+    default_status=dg.DefaultSensorStatus.RUNNING,
+    description="Watches the seeds folder: adds a partition for each new *.txt file and deletes the "
+    "partition (and its rows) of each removed one, then requests one run per range of new or changed "
+    "files. Unchanged files are not hashed again (size and mtime are kept in the cursor).",
+)
+def seed_files_sensor(context: dg.SensorEvaluationContext, seeds: SeedsFolder, warehouse: Warehouse) -> dg.SensorResult:
+    known_keys = list(context.instance.get_dynamic_partitions(SEED_FILES))
+    changes = find_seed_changes(
+        files=seeds.files(),
+        known_keys=known_keys,
+        cursor=json.loads(context.cursor) if context.cursor else {},
+        fingerprint=lambda seed_file: content_fingerprint(seeds.root, seed_file, seeds.max_bytes),
+        recorded_fingerprints=warehouse.recorded_hashes,
+    )
+    requests = run_requests_for(changes, known_keys)
+    if changes.added or changes.removed or requests:
+        context.log.info(
+            f"{len(changes.added)} new, {len(changes.removed)} removed, "
+            f"{len(changes.to_process)} to process in {len(requests)} run(s)"
+        )
+    return dg.SensorResult(
+        run_requests=requests,
+        cursor=json.dumps(changes.cursor, sort_keys=True),
+        dynamic_partitions_requests=[
+            *([seed_files_partitions.build_add_request(changes.added)] if changes.added else []),
+            *([seed_files_partitions.build_delete_request(changes.removed)] if changes.removed else []),
+        ],
+    )

@@ -1,0 +1,118 @@
+"""One seed file to its warehouse rows: a document and its sentences, or a rejection.
+
+The rows are plain dicts keyed by the warehouse's column names.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pipelines import PIPELINE_VERSION
+from pipelines.ingest import RejectedFile, decode_seed_bytes, doc_id_for, read_seed_file, sha256_hex
+from pipelines.sentences import split_sentences
+from pipelines.text import clean_article
+
+Row = dict[str, Any]
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class AcceptedDocument:
+    doc_id: str
+    seed_file: str
+    document: Row
+    sentences: list[Row]
+
+
+@dataclass(frozen=True)
+class RejectedDocument:
+    doc_id: str
+    seed_file: str
+    rejection: Row
+
+    @property
+    def reason(self) -> str:
+        return self.rejection["reason"]
+
+
+DocumentOutcome = AcceptedDocument | RejectedDocument
+
+
+def process_seed_file(seeds_dir: Path, seed_file: str, max_bytes: int) -> DocumentOutcome:
+    """Read, decode, clean and split one seed file; every failure becomes a rejection."""
+    try:
+        data = read_seed_file(seeds_dir, seed_file, max_bytes)
+    except RejectedFile as rejected:
+        return reject(seed_file, rejected)
+    try:
+        return process_seed_bytes(seed_file, data)
+    except Exception as error:  # one bad file must never stop the run for the others
+        logger.exception("The pipeline failed on %s", seed_file)
+        return processing_failure(seed_file, sha256_hex(data), error)
+
+
+def process_seed_bytes(seed_file: str, data: bytes) -> DocumentOutcome:
+    """Decode, clean and split a seed file's bytes."""
+    try:
+        decoded = decode_seed_bytes(seed_file, data)
+    except RejectedFile as rejected:
+        return reject(seed_file, rejected)
+    article = clean_article(decoded.text)
+    sentences = split_sentences(article)
+    if not sentences:
+        reason = "It holds a headline but no article text." if article.title else "It holds no article text."
+        return reject(seed_file, RejectedFile("no_text", reason, decoded.sha256))
+    doc_id = doc_id_for(seed_file)
+    document = {
+        "doc_id": doc_id,
+        "seed_file": seed_file,
+        "seed_sha256": decoded.sha256,
+        "encoding": decoded.encoding,
+        "raw_text": decoded.text,
+        "title": article.title,
+        "clean_text": article.clean_text,
+        "published_date": article.published_date,
+        "pipeline_version": PIPELINE_VERSION,
+        "title_char_start": article.title_span[0] if article.title_span else None,
+        "title_char_end": article.title_span[1] if article.title_span else None,
+        "published_date_char_start": article.published_date_span[0] if article.published_date_span else None,
+        "published_date_char_end": article.published_date_span[1] if article.published_date_span else None,
+        "n_paragraphs": len(article.paragraphs),
+        "n_sentences": len(sentences),
+    }
+    sentence_rows = [
+        {
+            "doc_id": doc_id,
+            "sentence_idx": sentence.sentence_idx,
+            "char_start": sentence.char_start,
+            "char_end": sentence.char_end,
+            "text": sentence.text,
+            "paragraph_idx": sentence.paragraph_idx,
+        }
+        for sentence in sentences
+    ]
+    return AcceptedDocument(doc_id, seed_file, document, sentence_rows)
+
+
+def reject(seed_file: str, rejected: RejectedFile) -> RejectedDocument:
+    return RejectedDocument(
+        doc_id=doc_id_for(seed_file),
+        seed_file=seed_file,
+        rejection={
+            "seed_file": seed_file,
+            "seed_sha256": rejected.sha256,
+            "reason": rejected.reason,
+            "doc_id": doc_id_for(seed_file),
+            "rejection_code": rejected.code,
+            "pipeline_version": PIPELINE_VERSION,
+        },
+    )
+
+
+def processing_failure(seed_file: str, data_sha256: str, error: Exception) -> RejectedDocument:
+    """A rejection for a file the pipeline itself failed on."""
+    reason = f"The pipeline failed on it ({type(error).__name__}: {error}); the log has the traceback."
+    return reject(seed_file, RejectedFile("pipeline_error", reason, data_sha256))

@@ -1,0 +1,1 @@
+"""Storage: Parquet partition files as the source of truth, and the DuckDB file built from them."""

@@ -1,0 +1,101 @@
+"""The DuckDB file: rebuilt from the Parquet partitions into a new file, then swapped in.
+
+A run never writes to the live `news.duckdb`. It builds `.news.duckdb.<id>.building` beside it
+and renames that over the old file, an atomic step on POSIX file systems. A reader holding the
+old file open keeps reading the old, complete state until it reconnects; nothing it holds can
+block a run, and nobody ever sees a half-written database.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterable
+from pathlib import Path
+
+import duckdb
+
+from warehouse.lock import warehouse_lock
+from warehouse.parquet import (
+    fsync_path,
+    partition_ids,
+    partition_path,
+    prune_partitions,
+    remove_temporary_files,
+    write_schema_files,
+)
+from warehouse.schema import TABLES, schema_sql
+
+DATABASE_FILE = "news.duckdb"
+BUILDING_SUFFIX = ".building"
+
+
+def database_path(warehouse_dir: Path) -> Path:
+    return Path(warehouse_dir) / DATABASE_FILE
+
+
+def connect_read_only(warehouse_dir: Path) -> duckdb.DuckDBPyConnection:
+    """A read-only connection to the current database file."""
+    return duckdb.connect(str(database_path(warehouse_dir)), read_only=True)
+
+
+def rebuild_database(warehouse_dir: Path, keep_partitions: Iterable[str] | None = None) -> dict[str, int]:
+    """Drop partitions not in `keep_partitions` (when given), build a fresh database from every
+    Parquet partition, and swap it in. Returns the row count of each table."""
+    warehouse_dir = Path(warehouse_dir)
+    with warehouse_lock(warehouse_dir):
+        remove_temporary_files(warehouse_dir)
+        _remove_abandoned_builds(warehouse_dir)
+        write_schema_files(warehouse_dir)
+        if keep_partitions is not None:
+            prune_partitions(warehouse_dir, set(keep_partitions))
+        building = warehouse_dir / f".{DATABASE_FILE}.{uuid.uuid4().hex}{BUILDING_SUFFIX}"
+        try:
+            counts = _build(warehouse_dir, building)
+            os.replace(building, database_path(warehouse_dir))
+            fsync_path(warehouse_dir)
+        finally:
+            building.unlink(missing_ok=True)
+            Path(f"{building}.wal").unlink(missing_ok=True)
+    return counts
+
+
+def _build(warehouse_dir: Path, target: Path) -> dict[str, int]:
+    with duckdb.connect(str(target)) as con:
+        con.execute(schema_sql())
+        for table in TABLES:
+            files = [
+                str(partition_path(warehouse_dir, table, pid)) for pid in sorted(partition_ids(warehouse_dir, table))
+            ]
+            if files:
+                insert = f"INSERT INTO {table} BY NAME SELECT * FROM read_parquet(?, union_by_name = true)"
+                con.execute(insert, [files])
+        counts = {table: con.execute(f"SELECT count(*) FROM {table}").fetchone()[0] for table in TABLES}
+        con.execute("CHECKPOINT")
+    return counts
+
+
+def _remove_abandoned_builds(warehouse_dir: Path) -> None:
+    """Builds left behind by killed runs; safe to delete because the caller holds the lock."""
+    for path in warehouse_dir.glob(f".{DATABASE_FILE}.*"):
+        path.unlink(missing_ok=True)
+
+
+def table_counts(warehouse_dir: Path) -> dict[str, int]:
+    """Row counts of the live database, read-only; empty when there is no database yet."""
+    if not database_path(warehouse_dir).exists():
+        return {}
+    with connect_read_only(warehouse_dir) as con:
+        return {table: con.execute(f"SELECT count(*) FROM {table}").fetchone()[0] for table in TABLES}
+
+
+def recorded_seed_hashes(warehouse_dir: Path) -> dict[str, str | None]:
+    """seed_file → seed_sha256 of every file the live database holds, accepted or rejected."""
+    if not database_path(warehouse_dir).exists():
+        return {}
+    with connect_read_only(warehouse_dir) as con:
+        rows = con.execute(
+            "SELECT seed_file, seed_sha256 FROM documents "
+            "UNION ALL SELECT seed_file, seed_sha256 FROM rejected_documents"
+        ).fetchall()
+    return dict(rows)

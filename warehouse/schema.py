@@ -1,0 +1,60 @@
+"""The warehouse's tables as `schema.sql` defines them: Arrow schemas and column descriptions."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+import duckdb
+import pyarrow as pa
+
+# Tables in the order they are built; each has a Parquet folder of the same name.
+TABLES: tuple[str, ...] = ("documents", "rejected_documents", "sentences")
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    sql_type: str
+    description: str
+
+
+@dataclass(frozen=True)
+class Table:
+    name: str
+    description: str
+    columns: tuple[Column, ...]
+    arrow_schema: pa.Schema
+
+
+def schema_sql() -> str:
+    return resources.files("warehouse").joinpath("schema.sql").read_text(encoding="utf-8")
+
+
+@cache
+def tables() -> dict[str, Table]:
+    """Every table of `schema.sql`, read back from an in-memory DuckDB that ran it."""
+    with duckdb.connect() as con:
+        con.execute(schema_sql())
+        return {name: _describe(con, name) for name in TABLES}
+
+
+def _describe(con: duckdb.DuckDBPyConnection, name: str) -> Table:
+    description = con.execute("SELECT comment FROM duckdb_tables() WHERE table_name = ?", [name]).fetchone()[0]
+    columns = con.execute(
+        "SELECT column_name, data_type, comment FROM duckdb_columns() WHERE table_name = ? ORDER BY column_index",
+        [name],
+    ).fetchall()
+    arrow_schema = con.sql(f"SELECT * FROM {name} LIMIT 0").to_arrow_table().schema
+    return Table(
+        name=name,
+        description=description or "",
+        columns=tuple(Column(column, sql_type, comment or "") for column, sql_type, comment in columns),
+        arrow_schema=arrow_schema,
+    )
+
+
+def arrow_table(table: str, rows: list[dict]) -> pa.Table:
+    """Rows as an Arrow table with exactly the warehouse schema (missing columns become null)."""
+    return pa.Table.from_pylist(rows, schema=tables()[table].arrow_schema)

@@ -6,15 +6,21 @@ from assets import checks
 from assets.database import news_duckdb
 from assets.documents import seed_documents
 from assets.jobs import rebuild_news_duckdb, refresh_warehouse
-from assets.resources import seeds_folder_from_env, warehouse_from_env
+from assets.resources import SeedsFolder, Warehouse, seeds_folder_from_env, warehouse_from_env
 from assets.schedules import daily_full_refresh
 from assets.sensors import seed_files_sensor
 
-defs = dg.Definitions(
-    assets=dg.with_source_code_references([seed_documents, news_duckdb]),
-    asset_checks=dg.load_asset_checks_from_modules([checks]),
-    jobs=[refresh_warehouse, rebuild_news_duckdb],
-    sensors=[seed_files_sensor],
-    schedules=[daily_full_refresh],
-    resources={"seeds": seeds_folder_from_env(), "warehouse": warehouse_from_env()},
-)
+
+def build_definitions(seeds: SeedsFolder, warehouse: Warehouse) -> dg.Definitions:
+    """Everything in the graph, bound to one seeds folder and one warehouse."""
+    return dg.Definitions(
+        assets=dg.with_source_code_references([seed_documents, news_duckdb]),
+        asset_checks=dg.load_asset_checks_from_modules([checks]),
+        jobs=[refresh_warehouse, rebuild_news_duckdb],
+        sensors=[seed_files_sensor],
+        schedules=[daily_full_refresh],
+        resources={"seeds": seeds, "warehouse": warehouse},
+    )
+
+
+defs = build_definitions(seeds_folder_from_env(), warehouse_from_env())

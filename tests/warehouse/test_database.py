@@ -1,0 +1,109 @@
+"""news.duckdb: built from Parquet into a new file and swapped in; readers never see a partial state."""
+
+import subprocess
+import sys
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from warehouse.database import (
+    connect_read_only,
+    database_path,
+    rebuild_database,
+    recorded_seed_hashes,
+    table_counts,
+)
+from warehouse.parquet import partition_ids, write_partition
+from warehouse.schema import arrow_table
+
+
+def document_row(doc_id: str, seed_file: str, text: str = "Title\n\nBody.") -> dict:
+    return {
+        "doc_id": doc_id, "seed_file": seed_file, "seed_sha256": "0" * 64, "encoding": "utf-8",
+        "raw_text": text, "title": "Title", "clean_text": "Body.", "published_date": None,
+        "pipeline_version": "test", "n_paragraphs": 1, "n_sentences": 1,
+    }  # fmt: skip
+
+
+def sentence_row(doc_id: str, idx: int = 0) -> dict:
+    return {"doc_id": doc_id, "sentence_idx": idx, "char_start": 7, "char_end": 12, "text": "Body.", "paragraph_idx": 0}
+
+
+def add_document(warehouse_dir: Path, doc_id: str, seed_file: str) -> None:
+    write_partition(warehouse_dir, "documents", doc_id, arrow_table("documents", [document_row(doc_id, seed_file)]))
+    write_partition(warehouse_dir, "sentences", doc_id, arrow_table("sentences", [sentence_row(doc_id)]))
+
+
+def test_rebuild_loads_every_partition(warehouse_dir: Path) -> None:
+    add_document(warehouse_dir, "d1", "a.txt")
+    add_document(warehouse_dir, "d2", "b.txt")
+    counts = rebuild_database(warehouse_dir)
+    assert counts == {"documents": 2, "rejected_documents": 0, "sentences": 2}
+    with connect_read_only(warehouse_dir) as con:
+        assert con.execute("SELECT seed_file FROM documents ORDER BY 1").fetchall() == [("a.txt",), ("b.txt",)]
+        comment = con.execute("SELECT comment FROM duckdb_tables() WHERE table_name = 'documents'").fetchone()[0]
+        assert "accepted seed file" in comment
+
+
+def test_rebuild_prunes_partitions_not_kept(warehouse_dir: Path) -> None:
+    add_document(warehouse_dir, "d1", "a.txt")
+    add_document(warehouse_dir, "d2", "b.txt")
+    assert rebuild_database(warehouse_dir, keep_partitions={"d1"})["documents"] == 1
+    assert partition_ids(warehouse_dir, "sentences") == {"d1"}
+
+
+def test_an_open_reader_keeps_its_snapshot_and_does_not_block_the_swap(warehouse_dir: Path) -> None:
+    add_document(warehouse_dir, "d1", "a.txt")
+    rebuild_database(warehouse_dir)
+    reader = connect_read_only(warehouse_dir)
+    try:
+        add_document(warehouse_dir, "d2", "b.txt")
+        rebuild_database(warehouse_dir)
+        assert reader.execute("SELECT count(*) FROM documents").fetchone()[0] == 1
+        assert count_in_another_process(database_path(warehouse_dir), "documents") == 2
+    finally:
+        reader.close()
+    assert table_counts(warehouse_dir)["documents"] == 2
+
+
+def count_in_another_process(database: Path, table: str) -> int:
+    """What a person opening the file now (the duckdb CLI, a notebook) sees. In one process DuckDB
+    shares an open database between connections, so a fresh look needs a fresh process."""
+    script = (
+        "import duckdb, sys; con = duckdb.connect(sys.argv[1], read_only=True); "
+        f"print(con.execute('SELECT count(*) FROM {table}').fetchone()[0])"
+    )
+    done = subprocess.run([sys.executable, "-c", script, str(database)], check=True, capture_output=True, text=True)
+    return int(done.stdout)
+
+
+def test_a_failed_build_leaves_the_previous_database_in_place(warehouse_dir: Path) -> None:
+    add_document(warehouse_dir, "d1", "a.txt")
+    rebuild_database(warehouse_dir)
+    duplicate = arrow_table("sentences", [sentence_row("d2"), sentence_row("d2")])
+    write_partition(warehouse_dir, "sentences", "d2", duplicate)
+    with pytest.raises(duckdb.ConstraintException):
+        rebuild_database(warehouse_dir)
+    assert table_counts(warehouse_dir) == {"documents": 1, "rejected_documents": 0, "sentences": 1}
+    assert sorted(p.name for p in warehouse_dir.iterdir() if p.name.startswith(".news")) == []
+
+
+def test_abandoned_builds_and_temporary_files_are_cleared(warehouse_dir: Path) -> None:
+    add_document(warehouse_dir, "d1", "a.txt")
+    (warehouse_dir / ".news.duckdb.dead.building").write_bytes(b"half a database")
+    (warehouse_dir / "parquet" / "documents" / "d9.parquet.tmp-dead").write_bytes(b"half a file")
+    rebuild_database(warehouse_dir)
+    assert not (warehouse_dir / ".news.duckdb.dead.building").exists()
+    assert not (warehouse_dir / "parquet" / "documents" / "d9.parquet.tmp-dead").exists()
+    assert database_path(warehouse_dir).exists()
+
+
+def test_recorded_hashes_cover_accepted_and_rejected_files(warehouse_dir: Path) -> None:
+    assert recorded_seed_hashes(warehouse_dir) == {}
+    add_document(warehouse_dir, "d1", "a.txt")
+    rejection = {"seed_file": "b.txt", "seed_sha256": "f" * 64, "reason": "empty", "doc_id": "d2",
+                 "rejection_code": "empty", "pipeline_version": "test"}  # fmt: skip
+    write_partition(warehouse_dir, "rejected_documents", "d2", arrow_table("rejected_documents", [rejection]))
+    rebuild_database(warehouse_dir)
+    assert recorded_seed_hashes(warehouse_dir) == {"a.txt": "0" * 64, "b.txt": "f" * 64}

@@ -1,0 +1,78 @@
+"""Parquet partition files: atomic replacement, deletion, pruning and the schema files."""
+
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from warehouse.parquet import (
+    SCHEMA_FILE,
+    parquet_row_count,
+    partition_ids,
+    partition_path,
+    prune_partitions,
+    read_partitions,
+    replace_document,
+    write_partition,
+    write_schema_files,
+)
+from warehouse.schema import TABLES, arrow_table, tables
+
+
+def sentence_rows(doc_id: str, n: int) -> list[dict]:
+    return [
+        {"doc_id": doc_id, "sentence_idx": i, "char_start": i * 10, "char_end": i * 10 + 5, "text": f"s{i}",
+         "paragraph_idx": 0}
+        for i in range(n)
+    ]  # fmt: skip
+
+
+def test_write_partition_replaces_rows_and_leaves_no_temporary_file(warehouse_dir: Path) -> None:
+    write_partition(warehouse_dir, "sentences", "abc123", arrow_table("sentences", sentence_rows("abc123", 3)))
+    write_partition(warehouse_dir, "sentences", "abc123", arrow_table("sentences", sentence_rows("abc123", 2)))
+    assert read_partitions(warehouse_dir, "sentences").num_rows == 2
+    assert [p.name for p in partition_path(warehouse_dir, "sentences", "abc123").parent.iterdir()] == ["abc123.parquet"]
+
+
+def test_an_empty_table_deletes_the_partition(warehouse_dir: Path) -> None:
+    write_partition(warehouse_dir, "sentences", "abc123", arrow_table("sentences", sentence_rows("abc123", 1)))
+    write_partition(warehouse_dir, "sentences", "abc123", arrow_table("sentences", []))
+    assert not partition_path(warehouse_dir, "sentences", "abc123").exists()
+
+
+def test_replace_document_empties_the_tables_it_is_not_given(warehouse_dir: Path) -> None:
+    replace_document(warehouse_dir, "d1", {"sentences": arrow_table("sentences", sentence_rows("d1", 2))})
+    rejection = {"seed_file": "a.txt", "seed_sha256": None, "reason": "r", "doc_id": "d1", "rejection_code": "empty",
+                 "pipeline_version": "0"}  # fmt: skip
+    replace_document(warehouse_dir, "d1", {"rejected_documents": arrow_table("rejected_documents", [rejection])})
+    assert partition_ids(warehouse_dir, "sentences") == set()
+    assert partition_ids(warehouse_dir, "rejected_documents") == {"d1"}
+
+
+def test_partition_ids_must_be_alphanumeric(warehouse_dir: Path) -> None:
+    with pytest.raises(ValueError, match="alphanumeric"):
+        partition_path(warehouse_dir, "documents", "../escape")
+
+
+def test_prune_removes_partitions_not_kept_in_every_table(warehouse_dir: Path) -> None:
+    for doc_id in ("keep1", "drop1"):
+        write_partition(warehouse_dir, "sentences", doc_id, arrow_table("sentences", sentence_rows(doc_id, 1)))
+    assert prune_partitions(warehouse_dir, {"keep1"}) == ["drop1"]
+    assert partition_ids(warehouse_dir, "sentences") == {"keep1"}
+
+
+def test_schema_files_make_empty_tables_readable_with_their_columns(warehouse_dir: Path) -> None:
+    write_schema_files(warehouse_dir)
+    for table in TABLES:
+        folder = partition_path(warehouse_dir, table, "x").parent
+        assert (folder / SCHEMA_FILE).exists()
+        relation = duckdb.sql(f"SELECT * FROM read_parquet('{folder}/*.parquet')")
+        assert relation.columns == [column.name for column in tables()[table].columns]
+        assert relation.fetchall() == []
+    assert partition_ids(warehouse_dir, "documents") == set()
+
+
+def test_row_count_comes_from_the_footers(warehouse_dir: Path) -> None:
+    write_partition(warehouse_dir, "sentences", "a1", arrow_table("sentences", sentence_rows("a1", 4)))
+    write_partition(warehouse_dir, "sentences", "b2", arrow_table("sentences", sentence_rows("b2", 3)))
+    assert parquet_row_count(warehouse_dir, "sentences") == 7

@@ -1,0 +1,29 @@
+"""The SQL schema holds every column the contract lists, described."""
+
+from warehouse.schema import TABLES, tables
+
+CONTRACT_COLUMNS = {
+    "documents": ["doc_id", "seed_file", "seed_sha256", "encoding", "raw_text", "title", "clean_text",
+                  "published_date", "pipeline_version"],
+    "rejected_documents": ["seed_file", "seed_sha256", "reason"],
+    "sentences": ["doc_id", "sentence_idx", "char_start", "char_end", "text"],
+}  # fmt: skip
+
+
+def test_every_contract_column_is_in_the_schema_in_order() -> None:
+    for table, columns in CONTRACT_COLUMNS.items():
+        names = [column.name for column in tables()[table].columns]
+        assert names[: len(columns)] == columns
+
+
+def test_every_table_and_column_is_described() -> None:
+    for table in TABLES:
+        assert tables()[table].description
+        assert all(column.description for column in tables()[table].columns)
+
+
+def test_published_date_is_a_date_and_offsets_are_integers() -> None:
+    types = {column.name: column.sql_type for column in tables()["documents"].columns}
+    assert types["published_date"] == "DATE"
+    sentence_types = {column.name: column.sql_type for column in tables()["sentences"].columns}
+    assert sentence_types["char_start"] == sentence_types["char_end"] == "INTEGER"

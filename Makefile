@@ -22,10 +22,12 @@ $(VENV)/.installed: pyproject.toml constraints.txt
 	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[dev]'
 	@touch $@
 
-$(DAGSTER_HOME):
-	@mkdir -p $@
+# The instance's settings: no usage statistics (the product runs offline).
+$(DAGSTER_HOME)/dagster.yaml:
+	@mkdir -p $(@D)
+	@printf 'telemetry:\n  enabled: false\n' > $@
 
-run: install | $(DAGSTER_HOME)
+run: install $(DAGSTER_HOME)/dagster.yaml
 	$(BIN)/newsevents run
 
 lint: install
@@ -35,7 +37,7 @@ lint: install
 test: lint
 	$(BIN)/python -m pytest
 
-ui: install | $(DAGSTER_HOME)
+ui: install $(DAGSTER_HOME)/dagster.yaml
 	$(BIN)/dagster dev -w workspace.yaml -h $(HOST) -p $(PORT)
 
 clean:

@@ -4,6 +4,7 @@ import argparse
 import os
 import sys
 import time
+import warnings
 
 import dagster as dg
 
@@ -25,6 +26,8 @@ def main(argv: list[str] | None = None) -> int:
 
 def run_everything() -> int:
     """Sync partitions with the seeds folder and materialize them all in one run, without a daemon."""
+    warnings.filterwarnings("ignore", category=dg.BetaWarning)  # code references; dagster is pinned
+    warnings.filterwarnings("ignore", category=dg.PreviewWarning)  # partitioned checks; likewise
     from assets.definitions import defs
 
     started = time.monotonic()

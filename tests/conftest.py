@@ -1,11 +1,18 @@
-"""Fixtures shared by every room's tests: a copy of the seeds, a warehouse folder, a Dagster instance."""
+"""Fixtures shared by every room's tests: a copy of the seeds, a warehouse folder, a Dagster
+instance, and the real assets materialized into them."""
 
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import dagster as dg
 import pytest
+
+from assets import checks
+from assets.database import news_duckdb
+from assets.documents import seed_documents
+from assets.partitions import SEED_FILES, partition_range_tags, sync_seed_partitions
+from assets.resources import SeedsFolder, Warehouse
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 SEEDS = PROJECT_ROOT / "seeds"
@@ -29,3 +36,47 @@ def instance() -> Iterator[dg.DagsterInstance]:
     """A real Dagster instance with run and event storage in a temporary folder."""
     with dg.instance_for_test() as test_instance:
         yield test_instance
+
+
+ALL_CHECKS = dg.load_asset_checks_from_modules([checks])
+
+
+def resources_for(seeds_dir: Path, warehouse_dir: Path, max_file_mb: float = 10.0) -> dict:
+    return {
+        "seeds": SeedsFolder(path=str(seeds_dir), max_file_mb=max_file_mb),
+        "warehouse": Warehouse(path=str(warehouse_dir)),
+    }
+
+
+def materialize_all(
+    instance: dg.DagsterInstance,
+    seeds_dir: Path,
+    warehouse_dir: Path,
+    selection: dg.AssetSelection | None = None,
+    **resource_options,
+) -> dg.ExecuteInProcessResult:
+    """What `make run` does: sync partitions with the folder, then one run over all of them
+    (or over `selection`); a failed step makes the result unsuccessful instead of raising."""
+    sync_seed_partitions(instance, SeedsFolder(path=str(seeds_dir)).files())
+    keys = instance.get_dynamic_partitions(SEED_FILES)
+    return dg.materialize(
+        [seed_documents, news_duckdb, *ALL_CHECKS],
+        instance=instance,
+        resources=resources_for(seeds_dir, warehouse_dir, **resource_options),
+        tags=partition_range_tags(keys[0], keys[-1]),
+        selection=selection,
+        raise_on_error=False,
+    )
+
+
+@pytest.fixture
+def materialize() -> Callable[..., dg.ExecuteInProcessResult]:
+    """`materialize_all`, for tests (conftest modules cannot be imported by name)."""
+    return materialize_all
+
+
+@pytest.fixture
+def built_warehouse(instance: dg.DagsterInstance, seeds_dir: Path, warehouse_dir: Path) -> Path:
+    result = materialize_all(instance, seeds_dir, warehouse_dir)
+    assert result.success
+    return warehouse_dir

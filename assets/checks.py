@@ -7,6 +7,7 @@ import dagster as dg
 
 from assets.partitions import doc_id_for_key, seed_file_for, seed_files_partitions
 from assets.resources import Warehouse
+from pipelines.ingest import REJECTION_CODES
 from pipelines.text import lineage_violations
 from warehouse.database import database_path
 from warehouse.schema import TABLES
@@ -91,6 +92,23 @@ def documents_have_sentences(context: dg.AssetCheckExecutionContext, warehouse: 
         if found[row["doc_id"]] == 0 or found[row["doc_id"]] != row["n_sentences"]
     ]
     return _result(problems, len(documents), "documents")
+
+
+@dg.asset_check(asset="rejected_documents", blocking=True, partitions_def=seed_files_partitions)
+def rejections_explain_themselves(context: dg.AssetCheckExecutionContext, warehouse: Warehouse) -> dg.AssetCheckResult:
+    """Every rejected file has a reason a person can read and a known rejection code, and is not
+    also an accepted document."""
+    doc_ids = set(_run_doc_ids(context))
+    rows = warehouse.read("rejected_documents", doc_ids).to_pylist()
+    accepted = set(warehouse.read("documents", doc_ids).column("doc_id").to_pylist())
+    problems = [f"{row['seed_file']}: no reason given" for row in rows if len(row["reason"].strip()) < 10]
+    problems += [
+        f"{row['seed_file']}: unknown code {row['rejection_code']!r}"
+        for row in rows
+        if row["rejection_code"] not in REJECTION_CODES
+    ]
+    problems += [f"{row['seed_file']}: both rejected and accepted" for row in rows if row["doc_id"] in accepted]
+    return _result(problems, len(rows), "rejections")
 
 
 @dg.asset_check(asset="news_duckdb")

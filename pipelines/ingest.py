@@ -32,6 +32,15 @@ MAX_CONTROL_CHAR_SHARE = 0.05
 TEXT_CONTROL_CHARS = frozenset("\t\n\r\f\v")
 
 
+# Every code a rejection can carry, for checks and for SQL users.
+REJECTION_CODES = frozenset(
+    {
+        "empty", "whitespace_only", "binary", "undecodable", "too_large", "symlink_outside", "symlink_loop",
+        "unreadable", "missing", "not_a_file", "unsafe_path", "no_text", "pipeline_error",
+    }
+)  # fmt: skip
+
+
 class RejectedFile(Exception):
     """A seed file that cannot become a document; `reason` is meant for people, `code` for SQL."""
 
@@ -70,8 +79,11 @@ def list_seed_files(seeds_dir: Path) -> dict[str, FileStamp]:
 
     Hidden files and folders (names starting with ".") are skipped, and folder symlinks are not
     followed, so a symlink loop cannot make the walk endless. File symlinks are listed, so that
-    one leading outside the folder can be rejected with a reason.
+    one leading outside the folder can be rejected with a reason. A missing seeds folder is an
+    error, never an empty listing: that would delete every partition and its rows.
     """
+    if not Path(seeds_dir).is_dir():
+        raise NotADirectoryError(f"The seeds folder {seeds_dir} does not exist or is not a folder (see SEEDS_DIR).")
     found: dict[str, FileStamp] = {}
     pending = [Path(seeds_dir)]
     while pending:
@@ -79,13 +91,13 @@ def list_seed_files(seeds_dir: Path) -> dict[str, FileStamp]:
         try:
             entries = list(os.scandir(folder))
         except OSError:
-            continue
+            continue  # an unreadable subfolder must not hide the rest of the tree
         for entry in entries:
             if entry.name.startswith("."):
                 continue
             if entry.is_dir(follow_symlinks=False):
                 pending.append(Path(entry.path))
-            elif entry.name.endswith(SEED_SUFFIX) and (entry.is_file() or entry.is_symlink()):
+            elif entry.name.endswith(SEED_SUFFIX) and (entry.is_symlink() or entry.is_file()):
                 relative = Path(entry.path).relative_to(seeds_dir).as_posix()
                 found[relative] = _stamp(entry)
     return dict(sorted(found.items()))

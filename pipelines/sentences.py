@@ -97,7 +97,11 @@ def _is_initial(text: str) -> bool:
 
 
 def _next_is_starter(token: Token, rules: SentenceRules) -> bool:
-    return token.i + 1 < len(token.doc) and token.nbor(1).text in rules.starters
+    """The next word starts sentences ("The", or "THE" in an all-capitals text)."""
+    if token.i + 1 >= len(token.doc):
+        return False
+    following = token.nbor(1).text
+    return following in rules.starters or (following.isupper() and following.capitalize() in rules.starters)
 
 
 def _after_closing_punctuation(token: Token, rules: SentenceRules) -> Token | None:

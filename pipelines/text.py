@@ -235,7 +235,7 @@ def clean_article(raw: str) -> CleanedArticle:
     rules = cleaning_rules()
     lines = split_lines(raw)
     removed: list[RemovedLine] = []
-    title_line = lines[0] if lines and _looks_like_title(lines[0], len(lines)) else None
+    title_line = lines[0] if lines and _looks_like_title(lines[0], len(lines), rules) else None
     body = lines[1:] if title_line else lines
     body, published = _take_header(body, title_line, rules, removed)
     body = [line for line in body if not _is_boilerplate(line, rules, removed)]
@@ -254,8 +254,14 @@ def clean_article(raw: str) -> CleanedArticle:
     )
 
 
-def _looks_like_title(line: Line, n_lines: int) -> bool:
-    return n_lines > 1 and len(line.text.split()) <= MAX_TITLE_WORDS and not line.text.endswith(".")
+def _looks_like_title(line: Line, n_lines: int, rules: CleaningRules) -> bool:
+    """A short first line that does not end like a sentence and is not boilerplate ("3 min read")."""
+    return (
+        n_lines > 1
+        and len(line.text.split()) <= MAX_TITLE_WORDS
+        and not line.text.endswith(".")
+        and not _is_boilerplate(line, rules, [])
+    )
 
 
 def _take_header(
@@ -305,7 +311,7 @@ def _is_doubled(text: str) -> bool:
 def _drop_trailing_footer(lines: list[Line], rules: CleaningRules, removed: list[RemovedLine]) -> list[Line]:
     """From the end backwards: share and comment footers, then a source name alone on the last line."""
     end = len(lines)
-    while end > 1 and any(pattern.fullmatch(lines[end - 1].text) for pattern in rules.footer):
+    while end > 0 and any(pattern.fullmatch(lines[end - 1].text) for pattern in rules.footer):
         end -= 1
         removed.append(RemovedLine(lines[end].start, lines[end].end, "footer"))
     if end > 1 and _is_source_name(lines[end - 1].text, rules.source_line_max_words):

@@ -9,7 +9,7 @@ import warnings
 import dagster as dg
 
 from assets.partitions import SEED_FILES, partition_range_tags, sync_seed_partitions
-from assets.resources import seeds_folder_from_env, warehouse_from_env
+from assets.resources import SeedsFolder, Warehouse
 from warehouse.database import database_path
 from warehouse.parquet import table_dir
 
@@ -31,9 +31,14 @@ def run_everything() -> int:
     from assets.definitions import defs
 
     started = time.monotonic()
-    seeds, warehouse = seeds_folder_from_env(), warehouse_from_env()
+    seeds: SeedsFolder = defs.resources["seeds"]
+    warehouse: Warehouse = defs.resources["warehouse"]
     instance = dg.DagsterInstance.get() if os.environ.get("DAGSTER_HOME") else dg.DagsterInstance.ephemeral()
-    files = seeds.files()
+    try:
+        files = seeds.files()
+    except NotADirectoryError as error:
+        print(f"newsevents: {error}", file=sys.stderr)
+        return 2
     sync_seed_partitions(instance, files)
     keys = instance.get_dynamic_partitions(SEED_FILES)
     if keys:
@@ -41,22 +46,22 @@ def run_everything() -> int:
     else:
         job, tags = defs.resolve_job_def("rebuild_news_duckdb"), {}
     result = job.execute_in_process(instance=instance, tags=tags, run_config=QUIET_RUN_CONFIG, raise_on_error=False)
-    _print_summary(len(files), seeds.root, warehouse, result, time.monotonic() - started)
+    _print_summary(len(files), seeds, warehouse, result, time.monotonic() - started)
     return 0 if result.success else 1
 
 
-def _print_summary(n_files: int, seeds_root, warehouse, result: dg.ExecuteInProcessResult, seconds: float) -> None:
-    counts = warehouse.counts()
+def _print_summary(
+    n_files: int, seeds: SeedsFolder, warehouse: Warehouse, result: dg.ExecuteInProcessResult, seconds: float
+) -> None:
     print(f"\n{'Run succeeded' if result.success else 'Run FAILED'} in {seconds:.1f} s (run id {result.run_id})")
-    print(f"  seed files     {n_files} in {seeds_root}")
-    for table, count in counts.items():
+    print(f"  seed files     {n_files} in {seeds.root}")
+    for table, count in warehouse.counts().items():
         print(f"  {table:<18} {count} rows")
     print(f"  DuckDB         {database_path(warehouse.root)}")
     print(f"  Parquet        {table_dir(warehouse.root, '<table>')}")
-    if not result.success:
-        for event in result.all_events:
-            if event.is_failure:
-                print(f"  failed: {event.message}", file=sys.stderr)
+    for event in result.all_events:
+        if event.is_failure:
+            print(f"  failed: {event.message}", file=sys.stderr)
 
 
 if __name__ == "__main__":

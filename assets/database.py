@@ -2,8 +2,7 @@
 
 import dagster as dg
 
-from assets.documents import OWNERS
-from assets.metadata import markdown_preview
+from assets.metadata import OWNERS, markdown_preview
 from assets.partitions import SEED_FILES, doc_id_for_key
 from assets.resources import Warehouse
 from pipelines import PIPELINE_VERSION

@@ -5,14 +5,15 @@ from collections import Counter
 
 import dagster as dg
 
-from assets.metadata import column_schema, markdown_preview, table_description
+from assets.metadata import OWNERS, column_schema, markdown_preview, table_description
 from assets.partitions import seed_file_for, seed_files_partitions
 from assets.resources import SeedsFolder, Warehouse
 from pipelines import PIPELINE_VERSION
 from pipelines.documents import AcceptedDocument, RejectedDocument, process_seed_file
 
 TEXT_GROUP = "text"
-OWNERS = ["team:newsevents"]
+# Above this many files, a run logs its progress every so often.
+PROGRESS_EVERY = 500
 
 
 def _spec(table: str, kinds: set[str], deps: list[str] | None = None) -> dg.AssetSpec:
@@ -43,7 +44,7 @@ def seed_documents(context: dg.AssetExecutionContext, seeds: SeedsFolder, wareho
     """Process every seed file of the run's partitions; one bad file never stops the others."""
     accepted: list[AcceptedDocument] = []
     rejected: list[RejectedDocument] = []
-    for key in context.partition_keys:
+    for done, key in enumerate(context.partition_keys, start=1):
         outcome = process_seed_file(seeds.root, seed_file_for(key), seeds.max_bytes)
         warehouse.store(outcome)
         if isinstance(outcome, RejectedDocument):
@@ -51,6 +52,8 @@ def seed_documents(context: dg.AssetExecutionContext, seeds: SeedsFolder, wareho
             rejected.append(outcome)
         else:
             accepted.append(outcome)
+        if done % PROGRESS_EVERY == 0:
+            context.log.info(f"{done} of {len(context.partition_keys)} files processed")
     context.log.info(f"{len(accepted)} files accepted, {len(rejected)} rejected")
     sentences = [row for document in accepted for row in document.sentences]
     yield dg.MaterializeResult(

@@ -7,6 +7,7 @@ import dagster as dg
 
 from warehouse.schema import tables
 
+OWNERS = ["team:newsevents"]
 PREVIEW_ROWS = 10
 PREVIEW_CELL_CHARS = 80
 

@@ -13,7 +13,9 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
+import numpy
 import spacy
+from spacy.attrs import SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc, Token
 
@@ -63,14 +65,15 @@ def sentence_rules() -> SentenceRules:
 def mark_sentence_starts(doc: Doc) -> Doc:
     """Set `is_sent_start` on every token, so spaCy's `doc.sents` follows the news rules."""
     rules = sentence_rules()
-    for token in doc:
-        token.is_sent_start = token.i == 0
+    # One array for all tokens: 1 starts a sentence, -1 does not (spaCy reads it as uint64).
+    starts = numpy.full((len(doc), 1), -1, dtype="int64")
+    starts[:1] = 1
     for token in doc:
         if _ends_sentence(token, rules):
             following = _after_closing_punctuation(token, rules)
             if following is not None and _starts_sentence(following, rules):
-                following.is_sent_start = True
-    return doc
+                starts[following.i] = 1
+    return doc.from_array([SENT_START], starts.astype("uint64"))
 
 
 def _ends_sentence(token: Token, rules: SentenceRules) -> bool:

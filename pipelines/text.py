@@ -46,7 +46,9 @@ class CleaningRules:
     def __post_init__(self) -> None:
         spaces = re.escape(INVISIBLE_CHARS)
         singles = "".join(re.escape(char) for char in self.replacements if char not in INVISIBLE_CHARS)
-        pattern = rf"(?P<space>[\s{spaces}]+)" + (rf"|(?P<char>[{singles}])" if singles else "")
+        # Whitespace runs other than one plain space before a non-space, which is already clean.
+        space = rf"(?! (?![\s{spaces}]))[\s{spaces}]+"
+        pattern = rf"(?P<space>{space})" + (rf"|(?P<char>[{singles}])" if singles else "")
         object.__setattr__(self, "normalizable", re.compile(pattern))
 
 

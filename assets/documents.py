@@ -2,14 +2,15 @@
 the warehouse's Parquet partitions."""
 
 from collections import Counter
+from dataclasses import dataclass, field
 
 import dagster as dg
 
-from assets.metadata import OWNERS, column_schema, markdown_preview, table_description
+from assets.metadata import OWNERS, PREVIEW_ROWS, column_schema, markdown_preview, table_description
 from assets.partitions import seed_file_for, seed_files_partitions
 from assets.resources import SeedsFolder, Warehouse
 from pipelines import PIPELINE_VERSION
-from pipelines.documents import AcceptedDocument, RejectedDocument, process_seed_file
+from pipelines.documents import DocumentOutcome, RejectedDocument, Row, process_seed_file
 
 TEXT_GROUP = "text"
 # Above this many files, a run logs its progress every so often.
@@ -28,6 +29,32 @@ def _spec(table: str, kinds: set[str], deps: list[str] | None = None) -> dg.Asse
     )
 
 
+@dataclass
+class _RunTally:
+    """Counts and the first few rows of a run, for its metadata; the run's rows are not kept."""
+
+    accepted: int = 0
+    sentences: int = 0
+    reasons: Counter[str] = field(default_factory=Counter)
+    documents: list[Row] = field(default_factory=list)
+    rejections: list[Row] = field(default_factory=list)
+    sentence_rows: list[Row] = field(default_factory=list)
+
+    def add(self, outcome: DocumentOutcome) -> None:
+        if isinstance(outcome, RejectedDocument):
+            self.reasons[outcome.rejection["rejection_code"]] += 1
+            _keep_preview(self.rejections, [outcome.rejection])
+        else:
+            self.accepted += 1
+            self.sentences += len(outcome.sentences)
+            _keep_preview(self.documents, [outcome.document])
+            _keep_preview(self.sentence_rows, outcome.sentences)
+
+
+def _keep_preview(preview: list[Row], rows: list[Row]) -> None:
+    preview.extend(rows[: PREVIEW_ROWS - len(preview)])
+
+
 @dg.multi_asset(
     specs=[
         _spec("documents", {"python", "parquet"}),
@@ -42,43 +69,40 @@ def _spec(table: str, kinds: set[str], deps: list[str] | None = None) -> dg.Asse
 )
 def seed_documents(context: dg.AssetExecutionContext, seeds: SeedsFolder, warehouse: Warehouse):
     """Process every seed file of the run's partitions; one bad file never stops the others."""
-    accepted: list[AcceptedDocument] = []
-    rejected: list[RejectedDocument] = []
+    tally = _RunTally()
     for done, key in enumerate(context.partition_keys, start=1):
         outcome = process_seed_file(seeds.root, seed_file_for(key), seeds.max_bytes)
         warehouse.store(outcome)
+        tally.add(outcome)
         if isinstance(outcome, RejectedDocument):
             context.log.warning(f"Rejected {outcome.seed_file}: {outcome.reason}")
-            rejected.append(outcome)
-        else:
-            accepted.append(outcome)
         if done % PROGRESS_EVERY == 0:
             context.log.info(f"{done} of {len(context.partition_keys)} files processed")
-    context.log.info(f"{len(accepted)} files accepted, {len(rejected)} rejected")
-    sentences = [row for document in accepted for row in document.sentences]
+    context.log.info(f"{tally.accepted} files accepted, {sum(tally.reasons.values())} rejected")
     yield dg.MaterializeResult(
         asset_key="documents",
         metadata={
             "files_in_run": len(context.partition_keys),
-            "rows_written": len(accepted),
+            "rows_written": tally.accepted,
             "preview": markdown_preview(
-                [document.document for document in accepted],
-                ["seed_file", "title", "published_date", "encoding", "n_sentences"],
+                tally.documents, ["seed_file", "title", "published_date", "encoding", "n_sentences"]
             ),
         },
     )
     yield dg.MaterializeResult(
         asset_key="rejected_documents",
         metadata={
-            "rows_written": len(rejected),
-            "reasons": dg.MetadataValue.json(dict(Counter(r.rejection["rejection_code"] for r in rejected))),
-            "preview": markdown_preview([r.rejection for r in rejected], ["seed_file", "reason"]),
+            "rows_written": sum(tally.reasons.values()),
+            "reasons": dg.MetadataValue.json(dict(tally.reasons)),
+            "preview": markdown_preview(tally.rejections, ["seed_file", "reason"]),
         },
     )
     yield dg.MaterializeResult(
         asset_key="sentences",
         metadata={
-            "rows_written": len(sentences),
-            "preview": markdown_preview(sentences, ["doc_id", "sentence_idx", "char_start", "char_end", "text"]),
+            "rows_written": tally.sentences,
+            "preview": markdown_preview(
+                tally.sentence_rows, ["doc_id", "sentence_idx", "char_start", "char_end", "text"]
+            ),
         },
     )

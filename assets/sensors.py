@@ -56,6 +56,8 @@ def find_seed_changes(
     recorded: dict[str, str | None] | None = None
     for seed_file, stamp in files.items():
         key = partition_key_for(seed_file)
+        if key not in known:
+            changes.to_process.add(key)
         previous = cursor.get(key)
         if previous is not None and previous[:2] == [stamp.size, stamp.mtime_ns]:
             changes.cursor[key] = previous
@@ -66,7 +68,7 @@ def find_seed_changes(
         else:
             recorded = recorded if recorded is not None else recorded_fingerprints()
             baseline = recorded.get(seed_file)
-        if current != baseline or key not in known:
+        if current != baseline:
             changes.to_process.add(key)
         changes.cursor[key] = [stamp.size, stamp.mtime_ns, current]
     wanted = [partition_key_for(seed_file) for seed_file in files]

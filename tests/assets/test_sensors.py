@@ -144,3 +144,11 @@ def test_the_daily_schedule_syncs_partitions_and_requests_every_file(
     job = build_definitions(**resources).resolve_job_def("refresh_warehouse")
     assert job.execute_in_process(instance=instance, tags=request.tags).success
     assert table_counts(warehouse_dir)["documents"] == 5
+
+
+def test_a_partition_deleted_by_hand_comes_back_with_a_run(harness: SensorHarness) -> None:
+    harness.execute(harness.tick())
+    harness.instance.delete_dynamic_partition(SEED_FILES, "001_d3e627cf6393b863.txt")
+    result = harness.tick()
+    assert [list(r.partition_keys) for r in result.dynamic_partitions_requests] == [["001_d3e627cf6393b863.txt"]]
+    assert ranges(result) == [("001_d3e627cf6393b863.txt", "001_d3e627cf6393b863.txt")]

@@ -8,7 +8,7 @@ import pyarrow as pa
 
 from pipelines.documents import DocumentOutcome, RejectedDocument
 from pipelines.ingest import FileStamp, list_seed_files
-from warehouse.database import rebuild_database, recorded_seed_hashes, table_counts
+from warehouse.database import rebuild_database, recorded_seed_states, table_counts
 from warehouse.parquet import parquet_row_count, read_partitions, replace_document
 from warehouse.schema import TABLES, arrow_table
 
@@ -68,9 +68,9 @@ class Warehouse(dg.ConfigurableResource):
         """Row counts of the Parquet partitions, from their footers."""
         return {table: parquet_row_count(self.root, table) for table in TABLES}
 
-    def recorded_hashes(self) -> dict[str, str | None]:
-        """seed_file → SHA-256 of the bytes the live database was built from."""
-        return recorded_seed_hashes(self.root)
+    def recorded_seed_states(self) -> dict[str, tuple[int | None, int | None, str | None]]:
+        """seed_file → (size, mtime_ns, sha256) of each file as the live database holds it."""
+        return recorded_seed_states(self.root)
 
 
 def _folder_from_env(variable: str, default: str) -> str:

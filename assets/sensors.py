@@ -1,8 +1,11 @@
 """The seeds-folder sensor: new, changed and deleted files become partitions and runs.
 
-Unchanged files cost one `stat` per tick: the cursor keeps each file's size, mtime and content
-hash, and a file is hashed again only when its size or mtime moved. A touched file whose bytes
-did not change requests nothing. All new files of a tick become one run over a partition range.
+Unchanged files cost one `stat` per tick and no read: the warehouse records the size and mtime
+of every file it holds, and a file is hashed only when its stamp differs from that record. The
+cursor stays small: it keeps only the files whose latest stamp the warehouse does not hold yet
+(runs requested but not finished, files touched without changing), and Dagster stores a copy of
+it with every tick. A touched file whose bytes did not change requests nothing. All new files of
+a tick become one run over a partition range.
 """
 
 import hashlib
@@ -25,13 +28,16 @@ from pipelines.ingest import FileStamp, content_fingerprint
 
 SENSOR_INTERVAL_SECONDS = 10
 
-# cursor: partition key → [size, mtime_ns, content fingerprint]
-Cursor = dict[str, list]
+# The state of a file: [size, mtime_ns, content fingerprint].
+FileState = list
+# cursor: partition key → the state of each file whose latest stamp the warehouse does not hold.
+Cursor = dict[str, FileState]
+RecordedStates = dict[str, tuple[int | None, int | None, str | None]]
 
 
 @dataclass
 class SeedChanges:
-    """What one look at the seeds folder found, against the partitions and the cursor."""
+    """What one look at the seeds folder found, against the partitions, the warehouse and the cursor."""
 
     added: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
@@ -43,34 +49,30 @@ def find_seed_changes(
     files: dict[str, FileStamp],
     known_keys: list[str],
     cursor: Cursor,
+    recorded: RecordedStates,
     fingerprint: Callable[[str], str],
-    recorded_fingerprints: Callable[[], dict[str, str | None]],
 ) -> SeedChanges:
-    """Compare the folder with the known partitions and the cursor; hash only files whose stamp moved.
-
-    A file the cursor has never seen is compared with the hash the warehouse recorded for it, so a
-    warehouse built by `make run` is not processed again by the sensor's first tick.
-    """
+    """Compare the folder with the known partitions, the states the warehouse recorded and the
+    cursor; hash only the files whose stamp neither of them holds."""
     changes = SeedChanges()
     known = set(known_keys)
-    recorded: dict[str, str | None] | None = None
     for seed_file, stamp in files.items():
         key = partition_key_for(seed_file)
         if key not in known:
             changes.to_process.add(key)
-        previous = cursor.get(key)
-        if previous is not None and previous[:2] == [stamp.size, stamp.mtime_ns]:
-            changes.cursor[key] = previous
+        current = [stamp.size, stamp.mtime_ns]
+        record = recorded.get(seed_file)
+        if record is not None and list(record[:2]) == current:
+            continue  # the warehouse holds this very state of the file
+        pending = cursor.get(key)
+        if pending is not None and pending[:2] == current:
+            changes.cursor[key] = pending  # judged on an earlier tick
             continue
-        current = fingerprint(seed_file)
-        if previous is not None:
-            baseline = previous[2]
-        else:
-            recorded = recorded if recorded is not None else recorded_fingerprints()
-            baseline = recorded.get(seed_file)
-        if current != baseline:
+        content = fingerprint(seed_file)
+        baseline = pending[2] if pending is not None else record[2] if record is not None else None
+        if content != baseline:
             changes.to_process.add(key)
-        changes.cursor[key] = [stamp.size, stamp.mtime_ns, current]
+        changes.cursor[key] = [*current, content]
     wanted = [partition_key_for(seed_file) for seed_file in files]
     changes.added = [key for key in wanted if key not in known]
     changes.removed = sorted(known - set(wanted))
@@ -107,7 +109,7 @@ def _run_key(first: str, last: str, cursor: Cursor) -> str:
     default_status=dg.DefaultSensorStatus.RUNNING,
     description="Watches the seeds folder: adds a partition for each new *.txt file and deletes the "
     "partition (and its rows) of each removed one, then requests one run per range of new or changed "
-    "files. Unchanged files are not hashed again (size and mtime are kept in the cursor).",
+    "files. A file whose size and mtime match what the warehouse recorded is not read.",
 )
 def seed_files_sensor(context: dg.SensorEvaluationContext, seeds: SeedsFolder, warehouse: Warehouse) -> dg.SensorResult:
     known_keys = list(context.instance.get_dynamic_partitions(SEED_FILES))
@@ -115,8 +117,8 @@ def seed_files_sensor(context: dg.SensorEvaluationContext, seeds: SeedsFolder, w
         files=seeds.files(),
         known_keys=known_keys,
         cursor=json.loads(context.cursor) if context.cursor else {},
+        recorded=warehouse.recorded_seed_states(),
         fingerprint=lambda seed_file: content_fingerprint(seeds.root, seed_file, seeds.max_bytes),
-        recorded_fingerprints=warehouse.recorded_hashes,
     )
     requests = run_requests_for(changes, known_keys)
     if changes.added or changes.removed or requests:

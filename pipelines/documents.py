@@ -11,7 +11,15 @@ from pathlib import Path
 from typing import Any
 
 from pipelines import PIPELINE_VERSION
-from pipelines.ingest import RejectedFile, decode_seed_bytes, doc_id_for, read_seed_file, sha256_hex
+from pipelines.ingest import (
+    FileStamp,
+    RejectedFile,
+    decode_seed_bytes,
+    doc_id_for,
+    read_seed_file,
+    seed_file_stamp,
+    sha256_hex,
+)
 from pipelines.sentences import split_sentences
 from pipelines.text import clean_article
 
@@ -42,29 +50,34 @@ DocumentOutcome = AcceptedDocument | RejectedDocument
 
 
 def process_seed_file(seeds_dir: Path, seed_file: str, max_bytes: int) -> DocumentOutcome:
-    """Read, decode, clean and split one seed file; every failure becomes a rejection."""
+    """Read, decode, clean and split one seed file; every failure becomes a rejection.
+
+    The file's stamp is taken before its bytes are read, so a file that changes meanwhile is
+    seen as changed again later rather than never.
+    """
+    stamp = seed_file_stamp(seeds_dir, seed_file)
     try:
         data = read_seed_file(seeds_dir, seed_file, max_bytes)
     except RejectedFile as rejected:
-        return reject(seed_file, rejected)
+        return reject(seed_file, rejected, stamp)
     try:
-        return process_seed_bytes(seed_file, data)
+        return process_seed_bytes(seed_file, data, stamp)
     except Exception as error:  # one bad file must never stop the run for the others
         logger.exception("The pipeline failed on %s", seed_file)
-        return processing_failure(seed_file, sha256_hex(data), error)
+        return processing_failure(seed_file, sha256_hex(data), error, stamp)
 
 
-def process_seed_bytes(seed_file: str, data: bytes) -> DocumentOutcome:
-    """Decode, clean and split a seed file's bytes."""
+def process_seed_bytes(seed_file: str, data: bytes, stamp: FileStamp | None = None) -> DocumentOutcome:
+    """Decode, clean and split a seed file's bytes (`stamp`: the file's size and mtime, if known)."""
     try:
         decoded = decode_seed_bytes(seed_file, data)
     except RejectedFile as rejected:
-        return reject(seed_file, rejected)
+        return reject(seed_file, rejected, stamp)
     article = clean_article(decoded.text)
     sentences = split_sentences(article)
     if not sentences:
         reason = "It holds a headline but no article text." if article.title else "It holds no article text."
-        return reject(seed_file, RejectedFile("no_text", reason, decoded.sha256))
+        return reject(seed_file, RejectedFile("no_text", reason, decoded.sha256), stamp)
     doc_id = doc_id_for(seed_file)
     document = {
         "doc_id": doc_id,
@@ -82,6 +95,7 @@ def process_seed_bytes(seed_file: str, data: bytes) -> DocumentOutcome:
         "published_date_char_end": article.published_date_span[1] if article.published_date_span else None,
         "n_paragraphs": len(article.paragraphs),
         "n_sentences": len(sentences),
+        **stamp_columns(stamp),
     }
     sentence_rows = [
         {
@@ -97,7 +111,12 @@ def process_seed_bytes(seed_file: str, data: bytes) -> DocumentOutcome:
     return AcceptedDocument(doc_id, seed_file, document, sentence_rows)
 
 
-def reject(seed_file: str, rejected: RejectedFile) -> RejectedDocument:
+def stamp_columns(stamp: FileStamp | None) -> Row:
+    """The file's size and mtime as it was processed, which let the sensor skip unchanged files."""
+    return {"seed_size": stamp.size if stamp else None, "seed_mtime_ns": stamp.mtime_ns if stamp else None}
+
+
+def reject(seed_file: str, rejected: RejectedFile, stamp: FileStamp | None = None) -> RejectedDocument:
     return RejectedDocument(
         doc_id=doc_id_for(seed_file),
         seed_file=seed_file,
@@ -108,11 +127,12 @@ def reject(seed_file: str, rejected: RejectedFile) -> RejectedDocument:
             "doc_id": doc_id_for(seed_file),
             "rejection_code": rejected.code,
             "pipeline_version": PIPELINE_VERSION,
+            **stamp_columns(stamp),
         },
     )
 
 
-def processing_failure(seed_file: str, data_sha256: str, error: Exception) -> RejectedDocument:
+def processing_failure(seed_file: str, data_sha256: str, error: Exception, stamp: FileStamp | None) -> RejectedDocument:
     """A rejection for a file the pipeline itself failed on."""
     reason = f"The pipeline failed on it ({type(error).__name__}: {error}); the log has the traceback."
-    return reject(seed_file, RejectedFile("pipeline_error", reason, data_sha256))
+    return reject(seed_file, RejectedFile("pipeline_error", reason, data_sha256), stamp)

@@ -103,6 +103,15 @@ def list_seed_files(seeds_dir: Path) -> dict[str, FileStamp]:
     return dict(sorted(found.items()))
 
 
+def seed_file_stamp(seeds_dir: Path, seed_file: str) -> FileStamp | None:
+    """The size and mtime of one seed file (following a symlink), or None when it cannot be stat'ed."""
+    try:
+        info = _path_inside(seeds_dir, seed_file).stat()
+    except (OSError, RejectedFile):
+        return None
+    return FileStamp(size=info.st_size, mtime_ns=info.st_mtime_ns)
+
+
 def _stamp(entry: os.DirEntry[str]) -> FileStamp:
     """Size and mtime of what the entry points to, or of the link itself when that fails."""
     try:

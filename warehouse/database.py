@@ -89,13 +89,14 @@ def table_counts(warehouse_dir: Path) -> dict[str, int]:
         return {table: con.execute(f"SELECT count(*) FROM {table}").fetchone()[0] for table in TABLES}
 
 
-def recorded_seed_hashes(warehouse_dir: Path) -> dict[str, str | None]:
-    """seed_file → seed_sha256 of every file the live database holds, accepted or rejected."""
+def recorded_seed_states(warehouse_dir: Path) -> dict[str, tuple[int | None, int | None, str | None]]:
+    """seed_file → (size, mtime_ns, sha256) of every file the live database holds, accepted or
+    rejected: what the files were when they were last processed."""
     if not database_path(warehouse_dir).exists():
         return {}
     with connect_read_only(warehouse_dir) as con:
         rows = con.execute(
-            "SELECT seed_file, seed_sha256 FROM documents "
-            "UNION ALL SELECT seed_file, seed_sha256 FROM rejected_documents"
+            "SELECT seed_file, seed_size, seed_mtime_ns, seed_sha256 FROM documents "
+            "UNION ALL SELECT seed_file, seed_size, seed_mtime_ns, seed_sha256 FROM rejected_documents"
         ).fetchall()
-    return dict(rows)
+    return {seed_file: (size, mtime_ns, sha) for seed_file, size, mtime_ns, sha in rows}

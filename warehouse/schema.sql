@@ -16,7 +16,9 @@ CREATE TABLE documents (
     published_date_char_start INTEGER,
     published_date_char_end INTEGER,
     n_paragraphs INTEGER NOT NULL,
-    n_sentences INTEGER NOT NULL
+    n_sentences INTEGER NOT NULL,
+    seed_size BIGINT,
+    seed_mtime_ns BIGINT
 );
 COMMENT ON TABLE documents IS 'One row per accepted seed file: its raw text exactly as decoded, and its cleaned text.';
 COMMENT ON COLUMN documents.doc_id IS 'Stable id: a hash of the seed file''s relative path.';
@@ -34,6 +36,8 @@ COMMENT ON COLUMN documents.published_date_char_start IS 'Start in raw_text of t
 COMMENT ON COLUMN documents.published_date_char_end IS 'End (exclusive) in raw_text of the line the publication date was read from.';
 COMMENT ON COLUMN documents.n_paragraphs IS 'Paragraphs in clean_text.';
 COMMENT ON COLUMN documents.n_sentences IS 'Sentences in the sentences table for this document.';
+COMMENT ON COLUMN documents.seed_size IS 'Size in bytes of the file when it was processed.';
+COMMENT ON COLUMN documents.seed_mtime_ns IS 'Modification time (ns since the epoch) of the file when it was processed.';
 
 CREATE TABLE rejected_documents (
     seed_file VARCHAR NOT NULL PRIMARY KEY,
@@ -41,7 +45,9 @@ CREATE TABLE rejected_documents (
     reason VARCHAR NOT NULL,
     doc_id VARCHAR NOT NULL,
     rejection_code VARCHAR NOT NULL,
-    pipeline_version VARCHAR NOT NULL
+    pipeline_version VARCHAR NOT NULL,
+    seed_size BIGINT,
+    seed_mtime_ns BIGINT
 );
 COMMENT ON TABLE rejected_documents IS 'One row per seed file that could not be accepted, with the reason.';
 COMMENT ON COLUMN rejected_documents.seed_file IS 'Path relative to the seeds folder, /-separated.';
@@ -50,6 +56,8 @@ COMMENT ON COLUMN rejected_documents.reason IS 'Why the file was rejected, in a 
 COMMENT ON COLUMN rejected_documents.doc_id IS 'The id the document would have had.';
 COMMENT ON COLUMN rejected_documents.rejection_code IS 'The reason as a code: empty, whitespace_only, binary, undecodable, too_large, symlink_outside, symlink_loop, unreadable, missing, not_a_file, unsafe_path, no_text, pipeline_error.';
 COMMENT ON COLUMN rejected_documents.pipeline_version IS 'Version of the code that produced the row.';
+COMMENT ON COLUMN rejected_documents.seed_size IS 'Size in bytes of the file when it was tried; null when it could not be stat''ed.';
+COMMENT ON COLUMN rejected_documents.seed_mtime_ns IS 'Modification time (ns since the epoch) of the file when it was tried.';
 
 CREATE TABLE sentences (
     doc_id VARCHAR NOT NULL,

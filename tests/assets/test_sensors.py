@@ -12,7 +12,8 @@ from assets.definitions import build_definitions
 from assets.partitions import SEED_FILES, partition_key_for, partition_range_tags
 from assets.resources import SeedsFolder, Warehouse
 from assets.schedules import daily_full_refresh
-from assets.sensors import find_seed_changes, seed_files_sensor
+from assets.sensors import SeedChanges, find_seed_changes, seed_files_sensor
+from pipelines.ingest import content_fingerprint
 from warehouse.database import table_counts
 
 
@@ -64,19 +65,39 @@ def test_new_files_become_partitions_and_one_run(harness: SensorHarness) -> None
     assert table_counts(harness.warehouse_dir)["documents"] == 5
 
 
-def test_a_quiet_folder_requests_nothing_and_hashes_nothing(harness: SensorHarness) -> None:
-    harness.execute(harness.tick())
-    assert harness.tick().run_requests == []
-    hashed: list[str] = []
-    seeds = SeedsFolder(path=str(harness.seeds_dir))
-    changes = find_seed_changes(
-        files=seeds.files(),
+def changes_now(harness: SensorHarness, hashed: list[str]) -> SeedChanges:
+    """What the sensor's next tick would find, recording which files it reads."""
+
+    def fingerprint(seed_file: str) -> str:
+        hashed.append(seed_file)
+        return content_fingerprint(harness.seeds_dir, seed_file, 10_000_000)
+
+    return find_seed_changes(
+        files=SeedsFolder(path=str(harness.seeds_dir)).files(),
         known_keys=harness.instance.get_dynamic_partitions(SEED_FILES),
         cursor=json.loads(harness.cursor or "{}"),
-        fingerprint=hashed.append,
-        recorded_fingerprints=dict,
+        recorded=Warehouse(path=str(harness.warehouse_dir)).recorded_seed_states(),
+        fingerprint=fingerprint,
     )
+
+
+def test_a_quiet_folder_requests_nothing_reads_nothing_and_keeps_an_empty_cursor(harness: SensorHarness) -> None:
+    harness.execute(harness.tick())
+    assert harness.tick().run_requests == []
+    assert json.loads(harness.cursor or "{}") == {}  # Dagster keeps a copy of the cursor with every tick
+    hashed: list[str] = []
+    changes = changes_now(harness, hashed)
     assert hashed == [] and changes.to_process == set() and not changes.added and not changes.removed
+
+
+def test_a_touched_file_is_read_once_then_remembered(harness: SensorHarness) -> None:
+    harness.execute(harness.tick())
+    path = harness.seeds_dir / "003_5ebe1cd72f95d513.txt"
+    os.utime(path, ns=(path.stat().st_atime_ns, path.stat().st_mtime_ns + 10_000_000_000))
+    assert harness.tick().run_requests == []
+    assert list(json.loads(harness.cursor or "{}")) == [path.name]
+    hashed: list[str] = []
+    assert changes_now(harness, hashed).to_process == set() and hashed == []
 
 
 def test_a_touched_file_with_the_same_bytes_requests_no_run(harness: SensorHarness) -> None:

@@ -17,7 +17,7 @@ from pipelines.documents import (
     process_seed_bytes,
     process_seed_file,
 )
-from pipelines.ingest import doc_id_for, list_seed_files
+from pipelines.ingest import doc_id_for, list_seed_files, seed_file_stamp
 from pipelines.text import normalize_text
 
 SEEDS_DIR = Path(__file__).parents[2] / "seeds"
@@ -39,9 +39,13 @@ DOCUMENT_COLUMNS = {
     "published_date_char_end",
     "n_paragraphs",
     "n_sentences",
+    "seed_size",
+    "seed_mtime_ns",
 }
 SENTENCE_COLUMNS = {"doc_id", "sentence_idx", "char_start", "char_end", "text", "paragraph_idx"}
-REJECTION_COLUMNS = {"seed_file", "seed_sha256", "reason", "doc_id", "rejection_code", "pipeline_version"}
+REJECTION_COLUMNS = {
+    "seed_file", "seed_sha256", "reason", "doc_id", "rejection_code", "pipeline_version", "seed_size", "seed_mtime_ns",
+}  # fmt: skip
 
 ARTICLE = (
     "Talks open in Astana\n\n"
@@ -229,7 +233,9 @@ def test_utf16_article_offsets_are_into_the_decoded_text() -> None:
 def test_process_seed_file_reads_and_processes(tmp_path: Path) -> None:
     (tmp_path / "a.txt").write_bytes(ARTICLE.encode("utf-8"))
     outcome = accepted(process_seed_file(tmp_path, "a.txt", MAX_BYTES))
-    assert outcome.document == accepted(process_seed_bytes("a.txt", ARTICLE.encode("utf-8"))).document
+    stamp = seed_file_stamp(tmp_path, "a.txt")
+    assert outcome.document == accepted(process_seed_bytes("a.txt", ARTICLE.encode("utf-8"), stamp)).document
+    assert stamp is not None and outcome.document["seed_size"] == len(ARTICLE.encode("utf-8")) == stamp.size
 
 
 def test_process_seed_file_turns_read_failures_into_rejections(tmp_path: Path) -> None:

@@ -11,7 +11,7 @@ from warehouse.database import (
     connect_read_only,
     database_path,
     rebuild_database,
-    recorded_seed_hashes,
+    recorded_seed_states,
     table_counts,
 )
 from warehouse.parquet import partition_ids, write_partition
@@ -99,11 +99,11 @@ def test_abandoned_builds_and_temporary_files_are_cleared(warehouse_dir: Path) -
     assert database_path(warehouse_dir).exists()
 
 
-def test_recorded_hashes_cover_accepted_and_rejected_files(warehouse_dir: Path) -> None:
-    assert recorded_seed_hashes(warehouse_dir) == {}
+def test_recorded_states_cover_accepted_and_rejected_files(warehouse_dir: Path) -> None:
+    assert recorded_seed_states(warehouse_dir) == {}
     add_document(warehouse_dir, "d1", "a.txt")
     rejection = {"seed_file": "b.txt", "seed_sha256": "f" * 64, "reason": "empty", "doc_id": "d2",
-                 "rejection_code": "empty", "pipeline_version": "test"}  # fmt: skip
+                 "rejection_code": "empty", "pipeline_version": "test", "seed_size": 0, "seed_mtime_ns": 7}  # fmt: skip
     write_partition(warehouse_dir, "rejected_documents", "d2", arrow_table("rejected_documents", [rejection]))
     rebuild_database(warehouse_dir)
-    assert recorded_seed_hashes(warehouse_dir) == {"a.txt": "0" * 64, "b.txt": "f" * 64}
+    assert recorded_seed_states(warehouse_dir) == {"a.txt": (None, None, "0" * 64), "b.txt": (0, 7, "f" * 64)}

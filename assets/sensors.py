@@ -8,7 +8,6 @@ it with every tick. A touched file whose bytes did not change requests nothing. 
 a tick become one run over a partition range.
 """
 
-import hashlib
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -81,26 +80,17 @@ def find_seed_changes(
 
 def run_requests_for(changes: SeedChanges, known_keys: list[str]) -> list[dg.RunRequest]:
     """One run per contiguous range of partitions to process (new files form one range at the end);
-    a rebuild of the database alone when files were only deleted."""
+    a rebuild of the database alone when files were only deleted. No run keys: a file deleted, added
+    back and deleted again must rebuild twice, and runs are idempotent, so a repeat costs only time."""
     removed = set(changes.removed)
     ordered = [key for key in known_keys if key not in removed] + changes.added
     requests = [
-        dg.RunRequest(
-            job_name=refresh_warehouse.name,
-            run_key=_run_key(first, last, changes.cursor),
-            tags=partition_range_tags(first, last),
-        )
+        dg.RunRequest(job_name=refresh_warehouse.name, tags=partition_range_tags(first, last))
         for first, last in contiguous_ranges(ordered, changes.to_process)
     ]
     if not requests and changes.removed:
-        run_key = _run_key("removed", "", changes.cursor)
-        requests.append(dg.RunRequest(job_name=rebuild_news_duckdb.name, run_key=run_key))
+        requests.append(dg.RunRequest(job_name=rebuild_news_duckdb.name))
     return requests
-
-
-def _run_key(first: str, last: str, cursor: Cursor) -> str:
-    digest = hashlib.sha256(json.dumps(cursor, sort_keys=True).encode()).hexdigest()[:16]
-    return f"{first}:{last}:{digest}"
 
 
 @dg.sensor(

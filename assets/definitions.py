@@ -20,6 +20,7 @@ def build_definitions(seeds: SeedsFolder, warehouse: Warehouse) -> dg.Definition
         sensors=[seed_files_sensor],
         schedules=[daily_full_refresh],
         resources={"seeds": seeds, "warehouse": warehouse},
+        executor=dg.in_process_executor,
     )
 
 

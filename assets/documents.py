@@ -84,6 +84,7 @@ def seed_documents(context: dg.AssetExecutionContext, seeds: SeedsFolder, wareho
         metadata={
             "files_in_run": len(context.partition_keys),
             "rows_written": tally.accepted,
+            "dagster/column_schema": column_schema("documents"),
             "preview": markdown_preview(
                 tally.documents, ["seed_file", "title", "published_date", "encoding", "n_sentences"]
             ),
@@ -93,6 +94,7 @@ def seed_documents(context: dg.AssetExecutionContext, seeds: SeedsFolder, wareho
         asset_key="rejected_documents",
         metadata={
             "rows_written": sum(tally.reasons.values()),
+            "dagster/column_schema": column_schema("rejected_documents"),
             "reasons": dg.MetadataValue.json(dict(tally.reasons)),
             "preview": markdown_preview(tally.rejections, ["seed_file", "reason"]),
         },
@@ -101,6 +103,7 @@ def seed_documents(context: dg.AssetExecutionContext, seeds: SeedsFolder, wareho
         asset_key="sentences",
         metadata={
             "rows_written": tally.sentences,
+            "dagster/column_schema": column_schema("sentences"),
             "preview": markdown_preview(
                 tally.sentence_rows, ["doc_id", "sentence_idx", "char_start", "char_end", "text"]
             ),

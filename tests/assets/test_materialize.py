@@ -191,3 +191,19 @@ def test_a_failing_blocking_check_keeps_the_previous_database(
     assert failed == ["sentences_trace_to_raw_text"]
     assert result.asset_materializations_for_node("news_duckdb") == []
     assert table_fingerprint(built_warehouse) == before
+
+
+def test_each_materialization_carries_counts_a_preview_and_the_column_schema(
+    materialize: Materialize, instance: dg.DagsterInstance, seeds_dir: Path, warehouse_dir: Path
+) -> None:
+    result = materialize(instance, seeds_dir, warehouse_dir)
+    materializations = [event.materialization for event in result.get_asset_materialization_events()]
+    by_asset = {m.asset_key.to_user_string(): m.metadata for m in materializations}
+    assert by_asset["documents"]["rows_written"].value == 5
+    assert by_asset["sentences"]["rows_written"].value == 116
+    assert "Astana" in by_asset["documents"]["preview"].value
+    assert [c.name for c in by_asset["sentences"]["dagster/column_schema"].schema.columns][:2] == [
+        "doc_id",
+        "sentence_idx",
+    ]
+    assert by_asset["news_duckdb"]["dagster/row_count"].value == 121

@@ -21,23 +21,25 @@ def run_cli(seeds_dir: Path, warehouse_dir: Path, dagster_home: Path) -> subproc
     )
 
 
-def test_run_builds_the_warehouse_and_prints_a_summary(seeds_dir: Path, warehouse_dir: Path, tmp_path: Path) -> None:
-    done = run_cli(seeds_dir, warehouse_dir, tmp_path / "dagster_home")
+def test_run_builds_the_warehouse_then_forgets_a_deleted_file_and_reports_a_rejected_one(
+    seeds_dir: Path, warehouse_dir: Path, tmp_path: Path
+) -> None:
+    home = tmp_path / "dagster_home"
+    done = run_cli(seeds_dir, warehouse_dir, home)
     assert done.returncode == 0, done.stderr[-3000:]
     assert "Run succeeded" in done.stdout
     assert "documents          5 rows" in done.stdout
     assert str(warehouse_dir / "news.duckdb") in done.stdout
     assert table_counts(warehouse_dir)["sentences"] == 116
-
-
-def test_a_second_run_forgets_a_deleted_file_and_reports_a_rejected_one(
-    seeds_dir: Path, warehouse_dir: Path, tmp_path: Path
-) -> None:
-    home = tmp_path / "dagster_home"
-    assert run_cli(seeds_dir, warehouse_dir, home).returncode == 0
     (seeds_dir / "000_a267781117031075.txt").unlink()
     (seeds_dir / "empty.txt").write_bytes(b"")
     done = run_cli(seeds_dir, warehouse_dir, home)
     assert done.returncode == 0, done.stderr[-3000:]
     assert "Rejected empty.txt: The file is empty (0 bytes)." in done.stderr
     assert table_counts(warehouse_dir) == {"documents": 4, "rejected_documents": 1, "sentences": 98}
+
+
+def test_a_missing_seeds_folder_is_a_clear_error(warehouse_dir: Path, tmp_path: Path) -> None:
+    done = run_cli(tmp_path / "nowhere", warehouse_dir, tmp_path / "dagster_home")
+    assert done.returncode == 2
+    assert "does not exist" in done.stderr and not warehouse_dir.exists()

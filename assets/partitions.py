@@ -1,6 +1,7 @@
 """One dynamic partition per seed file, keyed by its path relative to the seeds folder."""
 
 import re
+from collections.abc import Iterable
 from urllib.parse import quote, unquote
 
 import dagster as dg
@@ -51,12 +52,17 @@ def contiguous_ranges(ordered_keys: list[str], wanted: set[str]) -> list[tuple[s
     return ranges
 
 
+def partition_differences(known_keys: Iterable[str], files: Iterable[str]) -> tuple[list[str], list[str]]:
+    """Keys to add for files without a partition (in file order), and keys of partitions whose
+    file is gone (sorted)."""
+    known = set(known_keys)
+    wanted = [partition_key_for(seed_file) for seed_file in files]
+    return [key for key in wanted if key not in known], sorted(known - set(wanted))
+
+
 def sync_seed_partitions(instance: dg.DagsterInstance, files: dict[str, FileStamp]) -> tuple[list[str], list[str]]:
     """Make the partitions match the files: add keys for new files, delete keys of removed ones."""
-    existing = set(instance.get_dynamic_partitions(SEED_FILES))
-    wanted = [partition_key_for(seed_file) for seed_file in files]
-    added = [key for key in wanted if key not in existing]
-    removed = sorted(existing - set(wanted))
+    added, removed = partition_differences(instance.get_dynamic_partitions(SEED_FILES), files)
     if added:
         instance.add_dynamic_partitions(SEED_FILES, added)
     for key in removed:

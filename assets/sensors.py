@@ -18,6 +18,7 @@ from assets.jobs import rebuild_news_duckdb, refresh_warehouse
 from assets.partitions import (
     SEED_FILES,
     contiguous_ranges,
+    partition_differences,
     partition_key_for,
     partition_range_tags,
     seed_files_partitions,
@@ -72,9 +73,7 @@ def find_seed_changes(
         if content != baseline:
             changes.to_process.add(key)
         changes.cursor[key] = [*current, content]
-    wanted = [partition_key_for(seed_file) for seed_file in files]
-    changes.added = [key for key in wanted if key not in known]
-    changes.removed = sorted(known - set(wanted))
+    changes.added, changes.removed = partition_differences(known, files)
     return changes
 
 

@@ -15,6 +15,8 @@ Analyse = Callable[[str], tuple[CleanedArticle, list[Sentence]]]
 TITLE = "Talks open in Astana"
 FIRST = "The talks opened on Monday in the Kazakh capital."
 LAST = "The talks are due to end on Tuesday."
+# Enough paragraphs that a line placed after them is past the header block.
+LONG_BODY = "\n\n".join(f"Paragraph {i} of the story is here." for i in range(10))
 
 
 def removed_lines(article: CleanedArticle) -> dict[str, str]:
@@ -85,8 +87,7 @@ def test_title_repeated_as_first_body_line_is_removed(analyse: Analyse) -> None:
 
 
 def test_title_repeated_deep_in_the_body_is_kept(analyse: Analyse) -> None:
-    body = "\n\n".join(f"Paragraph {i} of the story." for i in range(10))
-    raw = f"{TITLE}\n\n{body}\n\n{TITLE}\n\n{LAST}\n"
+    raw = f"{TITLE}\n\n{LONG_BODY}\n\n{TITLE}\n\n{LAST}\n"
     article, _ = analyse(raw)
     assert TITLE in paragraph_texts(article)
 
@@ -115,8 +116,7 @@ def test_date_line_in_header_sets_published_date_and_is_removed(analyse: Analyse
 
 
 def test_date_line_deep_in_the_body_is_kept(analyse: Analyse) -> None:
-    body = "\n\n".join(f"Paragraph {i} of the story is here." for i in range(10))
-    raw = f"{TITLE}\n\n{body}\n\n21 December, 2017\n\n{LAST}\n"
+    raw = f"{TITLE}\n\n{LONG_BODY}\n\n21 December, 2017\n\n{LAST}\n"
     article, _ = analyse(raw)
     assert article.published_date is None
     assert "21 December, 2017" in paragraph_texts(article)
@@ -138,8 +138,7 @@ def test_byline_in_header_is_removed(analyse: Analyse, byline: str) -> None:
 
 
 def test_byline_like_line_deep_in_the_body_is_kept(analyse: Analyse) -> None:
-    body = "\n\n".join(f"Paragraph {i} of the story is here." for i in range(10))
-    raw = f"{TITLE}\n\n{body}\n\nBy Jane Doe\n\n{LAST}\n"
+    raw = f"{TITLE}\n\n{LONG_BODY}\n\nBy Jane Doe\n\n{LAST}\n"
     article, _ = analyse(raw)
     assert "By Jane Doe" in paragraph_texts(article)
 
@@ -165,8 +164,7 @@ def test_a_sentence_starting_with_by_is_not_a_byline(analyse: Analyse) -> None:
     ],
 )
 def test_caption_with_bracketed_credit_is_removed_anywhere(analyse: Analyse, caption: str) -> None:
-    body = "\n\n".join(f"Paragraph {i} of the story is here." for i in range(10))
-    raw = f"{TITLE}\n\n{FIRST}\n\n{body}\n\n{caption}\n\n{LAST}\n"
+    raw = f"{TITLE}\n\n{FIRST}\n\n{LONG_BODY}\n\n{caption}\n\n{LAST}\n"
     article, _ = analyse(raw)
     assert caption not in article.clean_text
     assert removed_lines(article) == {caption: "caption"}

@@ -40,17 +40,23 @@ def write_partition(warehouse_dir: Path, table: str, partition_id: str, data: pa
     target = partition_path(warehouse_dir, table, partition_id)
     if data.num_rows == 0:
         target.unlink(missing_ok=True)
-        return target
+    else:
+        _write_atomically(target, data.cast(tables()[table].arrow_schema))
+    return target
+
+
+def _write_atomically(target: Path, data: pa.Table) -> None:
+    """Write under a temporary name, flush, and rename into place: readers see the old file or the
+    new one, whole."""
     target.parent.mkdir(parents=True, exist_ok=True)
     temporary = target.with_name(f"{target.name}{TEMP_MARKER}{uuid.uuid4().hex}")
     try:
-        pq.write_table(data.cast(tables()[table].arrow_schema), temporary, compression="zstd")
+        pq.write_table(data, temporary, compression="zstd")
         fsync_path(temporary)
         os.replace(temporary, target)
     finally:
         temporary.unlink(missing_ok=True)
     fsync_path(target.parent)
-    return target
 
 
 def replace_document(warehouse_dir: Path, partition_id: str, rows: dict[str, pa.Table]) -> None:
@@ -104,23 +110,17 @@ def write_schema_files(warehouse_dir: Path) -> None:
     for table in TABLES:
         path = table_dir(warehouse_dir, table) / SCHEMA_FILE
         if not path.exists():
-            path.parent.mkdir(parents=True, exist_ok=True)
-            temporary = path.with_name(f"{path.name}{TEMP_MARKER}{uuid.uuid4().hex}")
-            pq.write_table(tables()[table].arrow_schema.empty_table(), temporary)
-            os.replace(temporary, path)
+            _write_atomically(path, tables()[table].arrow_schema.empty_table())
 
 
-def remove_temporary_files(warehouse_dir: Path) -> int:
+def remove_temporary_files(warehouse_dir: Path) -> None:
     """Delete temporary files left by killed writers; call only while holding the warehouse lock."""
-    count = 0
     for table in TABLES:
         folder = table_dir(warehouse_dir, table)
         if folder.is_dir():
             for path in folder.iterdir():
                 if TEMP_MARKER in path.name:
                     path.unlink(missing_ok=True)
-                    count += 1
-    return count
 
 
 def fsync_path(path: Path) -> None:

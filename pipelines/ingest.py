@@ -10,6 +10,7 @@ import codecs
 import errno
 import hashlib
 import os
+import re
 import stat
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
@@ -30,13 +31,18 @@ LAST_RESORT_ENCODING = "latin-1"
 # Above this share of control characters, decoded "text" is really binary data.
 MAX_CONTROL_CHAR_SHARE = 0.05
 TEXT_CONTROL_CHARS = frozenset("\t\n\r\f\v")
+# A web page saved as .txt opens with its page tags (after blanks, an XML declaration, comments):
+# its text is markup and script, not an article, and cleaning would keep the tags as sentences.
+HTML_PAGE = re.compile(
+    r"\A\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body)\b", re.IGNORECASE | re.DOTALL
+)
 
 
 # Every code a rejection can carry, for checks and for SQL users.
 REJECTION_CODES = frozenset(
     {
         "empty", "whitespace_only", "binary", "undecodable", "too_large", "symlink_outside", "symlink_loop",
-        "unreadable", "missing", "not_a_file", "unsafe_path", "no_text", "pipeline_error",
+        "unreadable", "missing", "not_a_file", "unsafe_path", "html", "no_text", "pipeline_error",
     }
 )  # fmt: skip
 
@@ -205,8 +211,9 @@ def content_fingerprint(seeds_dir: Path, seed_file: str, max_bytes: int) -> str:
 def decode_seed_bytes(seed_file: str, data: bytes) -> DecodedFile:
     """Decode a file's bytes: a byte-order mark decides, else UTF-8, else a recorded fallback.
 
-    Rejects empty, whitespace-only and binary files. The text is exactly the decoded bytes:
-    no newline conversion and no normalization, so offsets into it are offsets into the file.
+    Rejects empty, whitespace-only and binary files, and web pages saved as text. The text is
+    exactly the decoded bytes: no newline conversion and no normalization, so offsets into it are
+    offsets into the file.
     """
     digest = sha256_hex(data)
     if not data:
@@ -216,6 +223,8 @@ def decode_seed_bytes(seed_file: str, data: bytes) -> DecodedFile:
         raise RejectedFile("whitespace_only", "The file holds only whitespace.", digest)
     if _control_char_share(text) > MAX_CONTROL_CHAR_SHARE:
         raise RejectedFile("binary", "It looks like a binary file, not text (many control characters).", digest)
+    if HTML_PAGE.match(text):
+        raise RejectedFile("html", "It is a web page (HTML), not plain text: save the article's text instead.", digest)
     return DecodedFile(seed_file=seed_file, sha256=digest, encoding=encoding, text=text)
 
 

@@ -158,16 +158,6 @@ def test_undecodable_bytes_are_rejected_with_the_ingest_code(data: bytes, code: 
     assert outcome.reason
 
 
-HTML_PAGE = """<!DOCTYPE html>
-<html>
-<head><meta charset="utf-8"><title>Talks open in Astana</title></head>
-<body>
-<h1>Talks open in Astana</h1>
-<p>The talks opened on Monday.&nbsp;Delegations arrived from Russia, Iran and Turkey.</p>
-<p>The U.N. envoy said the talks would go on.</p>
-</body>
-</html>
-"""
 ARABIC = (
     "محادثات السلام في أستانا\n\n"
     "بدأت محادثات السلام في أستانا يوم الاثنين. وصلت الوفود.\n\n"
@@ -186,7 +176,6 @@ CRLF = ARTICLE.replace("\n", "\r\n")
 @pytest.mark.parametrize(
     ("text", "min_sentences"),
     [
-        pytest.param(HTML_PAGE, 3, id="html"),
         pytest.param(ARABIC, 2, id="arabic"),
         pytest.param(RUSSIAN, 1, id="russian"),
         pytest.param(CHINESE, 2, id="chinese"),

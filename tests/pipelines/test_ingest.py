@@ -98,6 +98,12 @@ def test_decode_does_not_normalize_the_text() -> None:
             b"Hi\x01\x02\x03\x04\x05\x06\x07\x08\x0e\x0f there", "binary", r"control characters", id="controls"
         ),
         pytest.param(codecs.BOM_UTF8 + b"caf\xe9", "undecodable", r"byte-order mark", id="bad-utf8-after-bom"),
+        pytest.param(b"<!DOCTYPE html>\n<html><body><p>Talks began.</p></body></html>", "html", r"web page", id="html"),
+        pytest.param(b'\r\n  <HTML lang="en">\n<p>Talks began.</p>', "html", r"HTML", id="html-no-doctype"),
+        pytest.param(
+            b'<?xml version="1.0"?>\n<!-- saved from url -->\n<html xmlns="x">', "html", r"HTML", id="xhtml-comment"
+        ),
+        pytest.param("<html>".encode("utf-16"), "html", r"HTML", id="html-utf16"),
     ],
 )
 def test_decode_rejects_with_code_and_reason(data: bytes, code: str, reason_pattern: str) -> None:
@@ -106,6 +112,11 @@ def test_decode_rejects_with_code_and_reason(data: bytes, code: str, reason_patt
     assert caught.value.code == code
     assert re.search(reason_pattern, caught.value.reason)
     assert caught.value.sha256 == hashlib.sha256(data).hexdigest()
+
+
+def test_decode_accepts_an_article_about_markup() -> None:
+    data = b"How web pages work\n\nEvery page starts with <html> and holds a <body> tag.\n"
+    assert decode_seed_bytes("x.txt", data).text == data.decode()
 
 
 def test_decode_accepts_text_with_a_few_tabs_and_form_feeds() -> None:

@@ -17,11 +17,11 @@ import duckdb
 
 from warehouse.lock import warehouse_lock
 from warehouse.parquet import (
+    finish_interrupted_commits,
     fsync_path,
-    partition_ids,
-    partition_path,
     prune_partitions,
     remove_temporary_files,
+    table_files,
     write_schema_files,
 )
 from warehouse.schema import TABLES, schema_sql
@@ -44,6 +44,7 @@ def rebuild_database(warehouse_dir: Path, keep_partitions: Iterable[str] | None 
     Parquet partition, and swap it in. Returns the row count of each table."""
     warehouse_dir = Path(warehouse_dir)
     with warehouse_lock(warehouse_dir):
+        finish_interrupted_commits(warehouse_dir)
         remove_temporary_files(warehouse_dir)
         _remove_abandoned_builds(warehouse_dir)
         write_schema_files(warehouse_dir)
@@ -64,9 +65,7 @@ def _build(warehouse_dir: Path, target: Path) -> dict[str, int]:
     with duckdb.connect(str(target)) as con:
         con.execute(schema_sql())
         for table in TABLES:
-            files = [
-                str(partition_path(warehouse_dir, table, pid)) for pid in sorted(partition_ids(warehouse_dir, table))
-            ]
+            files = [str(path) for path in table_files(warehouse_dir, table)]
             if files:
                 insert = f"INSERT INTO {table} BY NAME SELECT * FROM read_parquet(?, union_by_name = true)"
                 con.execute(insert, [files])

@@ -9,8 +9,12 @@ from importlib import resources
 import duckdb
 import pyarrow as pa
 
-# Tables in the order they are built; each has a Parquet folder of the same name.
-TABLES: tuple[str, ...] = ("documents", "rejected_documents", "sentences")
+# Tables written per seed file: one Parquet file per document in the table's folder.
+PARTITIONED_TABLES: tuple[str, ...] = ("documents", "rejected_documents", "sentences", "mention_candidates")
+# Tables computed across all documents: one Parquet file for the whole table.
+CORPUS_TABLES: tuple[str, ...] = ("entities", "entity_mentions")
+# Every table, in the order they are built; each has a Parquet folder of the same name.
+TABLES: tuple[str, ...] = PARTITIONED_TABLES + CORPUS_TABLES
 
 
 @dataclass(frozen=True)

@@ -54,7 +54,7 @@ COMMENT ON COLUMN rejected_documents.seed_file IS 'Path relative to the seeds fo
 COMMENT ON COLUMN rejected_documents.seed_sha256 IS 'Hex SHA-256 of the file''s bytes; null when they could not be read.';
 COMMENT ON COLUMN rejected_documents.reason IS 'Why the file was rejected, in a sentence a person understands.';
 COMMENT ON COLUMN rejected_documents.doc_id IS 'The id the document would have had.';
-COMMENT ON COLUMN rejected_documents.rejection_code IS 'The reason as a code: empty, whitespace_only, binary, undecodable, too_large, symlink_outside, symlink_loop, unreadable, missing, not_a_file, unsafe_path, no_text, pipeline_error.';
+COMMENT ON COLUMN rejected_documents.rejection_code IS 'The reason as a code: empty, whitespace_only, binary, undecodable, too_large, symlink_outside, symlink_loop, unreadable, missing, not_a_file, unsafe_path, html, no_text, pipeline_error.';
 COMMENT ON COLUMN rejected_documents.pipeline_version IS 'Version of the code that produced the row.';
 COMMENT ON COLUMN rejected_documents.seed_size IS 'Size in bytes of the file when it was tried; null when it could not be stat''ed.';
 COMMENT ON COLUMN rejected_documents.seed_mtime_ns IS 'Modification time (ns since the epoch) of the file when it was tried.';
@@ -75,3 +75,93 @@ COMMENT ON COLUMN sentences.char_start IS 'Start of the sentence in raw_text (co
 COMMENT ON COLUMN sentences.char_end IS 'End of the sentence in raw_text (exclusive).';
 COMMENT ON COLUMN sentences.text IS 'The cleaned sentence: the raw slice with whitespace collapsed and unicode normalized.';
 COMMENT ON COLUMN sentences.paragraph_idx IS '0-based paragraph of clean_text the sentence belongs to.';
+
+CREATE TABLE mention_candidates (
+    mention_id VARCHAR NOT NULL PRIMARY KEY,
+    doc_id VARCHAR NOT NULL,
+    sentence_idx INTEGER,
+    char_start INTEGER NOT NULL,
+    char_end INTEGER NOT NULL,
+    text VARCHAR NOT NULL,
+    label VARCHAR NOT NULL,
+    confidence DOUBLE NOT NULL,
+    method VARCHAR NOT NULL,
+    link VARCHAR,
+    country_iso3 VARCHAR,
+    sector VARCHAR
+);
+COMMENT ON TABLE mention_candidates IS 'What the recognizer found in each document, before cross-document resolution: entity_mentions without entity_id.';
+COMMENT ON COLUMN mention_candidates.mention_id IS 'Unique: doc_id, char_start and char_end.';
+COMMENT ON COLUMN mention_candidates.doc_id IS 'The document (documents.doc_id).';
+COMMENT ON COLUMN mention_candidates.sentence_idx IS 'The sentence holding the mention; null for a mention in the headline, which is not a sentence.';
+COMMENT ON COLUMN mention_candidates.char_start IS 'Start of the mention in raw_text (code points, 0-based).';
+COMMENT ON COLUMN mention_candidates.char_end IS 'End of the mention in raw_text (exclusive).';
+COMMENT ON COLUMN mention_candidates.text IS 'The mention exactly as raw_text has it: raw_text[char_start:char_end].';
+COMMENT ON COLUMN mention_candidates.label IS 'PERSON, ORG, GPE, LOC, NORP, FAC or DATE.';
+COMMENT ON COLUMN mention_candidates.confidence IS 'How sure the rule that found it is, 0..1.';
+COMMENT ON COLUMN mention_candidates.method IS 'What found it: gazetteer:<source>, rule:<cue>, or model:<spaCy pipeline>.';
+COMMENT ON COLUMN mention_candidates.link IS 'The gazetteer record it was linked to (geonames:<id>, iso3166-2:<code>, org:…, norp:…, person:…), if any.';
+COMMENT ON COLUMN mention_candidates.country_iso3 IS 'The country the words around it give (a nationality or possessive before a title), if any.';
+COMMENT ON COLUMN mention_candidates.sector IS 'The actor sector the words around it give (GOV, MIL, REB, OPP, IGO, NGO, MED…), if any.';
+
+CREATE TABLE entities (
+    entity_id VARCHAR NOT NULL PRIMARY KEY,
+    name VARCHAR NOT NULL,
+    label VARCHAR NOT NULL,
+    aliases VARCHAR[] NOT NULL,
+    country_iso3 VARCHAR,
+    geonames_id BIGINT,
+    latitude DOUBLE,
+    longitude DOUBLE,
+    sector VARCHAR,
+    n_mentions INTEGER NOT NULL,
+    n_documents INTEGER NOT NULL,
+    link VARCHAR,
+    capital_of VARCHAR,
+    subdivision_code VARCHAR
+);
+COMMENT ON TABLE entities IS 'One row per resolved real-world entity, across all documents.';
+COMMENT ON COLUMN entities.entity_id IS 'Stable across runs for the same inputs: a hash of the gazetteer link, or of the label and canonical name.';
+COMMENT ON COLUMN entities.name IS 'Canonical name.';
+COMMENT ON COLUMN entities.label IS 'PERSON, ORG, GPE, LOC, NORP or FAC.';
+COMMENT ON COLUMN entities.aliases IS 'Every surface form that resolved to this entity, sorted.';
+COMMENT ON COLUMN entities.country_iso3 IS 'ISO 3166-1 alpha-3 of the country the entity is or belongs to, where known.';
+COMMENT ON COLUMN entities.geonames_id IS 'GeoNames id, for places.';
+COMMENT ON COLUMN entities.latitude IS 'Latitude (WGS84), for places; a country has its capital''s.';
+COMMENT ON COLUMN entities.longitude IS 'Longitude (WGS84), for places; a country has its capital''s.';
+COMMENT ON COLUMN entities.sector IS 'Actor role where known: GOV, MIL, REB, OPP, IGO, NGO, MED, EDU, BUS.';
+COMMENT ON COLUMN entities.n_mentions IS 'Mentions resolved to this entity.';
+COMMENT ON COLUMN entities.n_documents IS 'Documents with at least one such mention.';
+COMMENT ON COLUMN entities.link IS 'The gazetteer record (geonames:<id>, iso3166-2:<code>, org:…, norp:…, person:…); null for entities found by rules alone.';
+COMMENT ON COLUMN entities.capital_of IS 'For a national capital: the ISO3 of the country it stands for when used for its government ("Moscow said").';
+COMMENT ON COLUMN entities.subdivision_code IS 'ISO 3166-2 code, for an administrative region (a province or governorate).';
+
+CREATE TABLE entity_mentions (
+    mention_id VARCHAR NOT NULL PRIMARY KEY,
+    doc_id VARCHAR NOT NULL,
+    sentence_idx INTEGER,
+    char_start INTEGER NOT NULL,
+    char_end INTEGER NOT NULL,
+    text VARCHAR NOT NULL,
+    label VARCHAR NOT NULL,
+    entity_id VARCHAR,
+    confidence DOUBLE NOT NULL,
+    method VARCHAR NOT NULL,
+    link VARCHAR,
+    country_iso3 VARCHAR,
+    sector VARCHAR
+);
+COMMENT ON TABLE entity_mentions IS 'One row per recognized mention, with the entity it resolved to.';
+COMMENT ON COLUMN entity_mentions.mention_id IS 'Unique: doc_id, char_start and char_end.';
+COMMENT ON COLUMN entity_mentions.doc_id IS 'The document (documents.doc_id).';
+COMMENT ON COLUMN entity_mentions.sentence_idx IS 'The sentence holding the mention; null for a mention in the headline, which is not a sentence.';
+COMMENT ON COLUMN entity_mentions.char_start IS 'Start of the mention in raw_text (code points, 0-based).';
+COMMENT ON COLUMN entity_mentions.char_end IS 'End of the mention in raw_text (exclusive).';
+COMMENT ON COLUMN entity_mentions.text IS 'The mention exactly as raw_text has it: raw_text[char_start:char_end].';
+COMMENT ON COLUMN entity_mentions.label IS 'PERSON, ORG, GPE, LOC, NORP, FAC or DATE.';
+COMMENT ON COLUMN entity_mentions.entity_id IS 'The resolved entity (entities.entity_id); null only for DATE.';
+COMMENT ON COLUMN entity_mentions.confidence IS 'How sure the rule that found it is, 0..1.';
+COMMENT ON COLUMN entity_mentions.method IS 'What found it: gazetteer:<source>, rule:<cue>, or model:<spaCy pipeline>.';
+COMMENT ON COLUMN entity_mentions.link IS 'The gazetteer record it was linked to, if any.';
+COMMENT ON COLUMN entity_mentions.country_iso3 IS 'The country the words around it give, if any (the entity has the resolved one).';
+COMMENT ON COLUMN entity_mentions.sector IS 'The sector the words around it give, if any (the entity has the resolved one).';

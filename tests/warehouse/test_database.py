@@ -39,7 +39,11 @@ def test_rebuild_loads_every_partition(warehouse_dir: Path) -> None:
     add_document(warehouse_dir, "d1", "a.txt")
     add_document(warehouse_dir, "d2", "b.txt")
     counts = rebuild_database(warehouse_dir)
-    assert counts == {"documents": 2, "rejected_documents": 0, "sentences": 2}
+    assert {t: counts[t] for t in ("documents", "rejected_documents", "sentences")} == {
+        "documents": 2,
+        "rejected_documents": 0,
+        "sentences": 2,
+    }
     with connect_read_only(warehouse_dir) as con:
         assert con.execute("SELECT seed_file FROM documents ORDER BY 1").fetchall() == [("a.txt",), ("b.txt",)]
         comment = con.execute("SELECT comment FROM duckdb_tables() WHERE table_name = 'documents'").fetchone()[0]
@@ -85,7 +89,8 @@ def test_a_failed_build_leaves_the_previous_database_in_place(warehouse_dir: Pat
     write_partition(warehouse_dir, "sentences", "d2", duplicate)
     with pytest.raises(duckdb.ConstraintException):
         rebuild_database(warehouse_dir)
-    assert table_counts(warehouse_dir) == {"documents": 1, "rejected_documents": 0, "sentences": 1}
+    assert table_counts(warehouse_dir)["documents"] == 1
+    assert table_counts(warehouse_dir)["sentences"] == 1
     assert sorted(p.name for p in warehouse_dir.iterdir() if p.name.startswith(".news")) == []
 
 

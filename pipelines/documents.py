@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from pipelines import PIPELINE_VERSION
+from pipelines.entities import Mention, load_model, recognize
 from pipelines.ingest import (
     FileStamp,
     RejectedFile,
@@ -20,8 +21,8 @@ from pipelines.ingest import (
     seed_file_stamp,
     sha256_hex,
 )
-from pipelines.sentences import split_sentences
-from pipelines.text import clean_article
+from pipelines.sentences import Sentence, parse_paragraphs, sentence_pipeline, split_sentences
+from pipelines.text import CleanedArticle, clean_article
 
 Row = dict[str, Any]
 logger = logging.getLogger(__name__)
@@ -33,6 +34,7 @@ class AcceptedDocument:
     seed_file: str
     document: Row
     sentences: list[Row]
+    mentions: list[Row]
 
 
 @dataclass(frozen=True)
@@ -49,7 +51,7 @@ class RejectedDocument:
 DocumentOutcome = AcceptedDocument | RejectedDocument
 
 
-def process_seed_file(seeds_dir: Path, seed_file: str, max_bytes: int) -> DocumentOutcome:
+def process_seed_file(seeds_dir: Path, seed_file: str, max_bytes: int, model: str | None = None) -> DocumentOutcome:
     """Read, decode, clean and split one seed file; every failure becomes a rejection.
 
     The file's stamp is taken before its bytes are read, so a file that changes meanwhile is
@@ -61,20 +63,24 @@ def process_seed_file(seeds_dir: Path, seed_file: str, max_bytes: int) -> Docume
     except RejectedFile as rejected:
         return reject(seed_file, rejected, stamp)
     try:
-        return process_seed_bytes(seed_file, data, stamp)
+        return process_seed_bytes(seed_file, data, stamp, model)
     except Exception as error:  # one bad file must never stop the run for the others
         logger.exception("The pipeline failed on %s", seed_file)
         return processing_failure(seed_file, sha256_hex(data), error, stamp)
 
 
-def process_seed_bytes(seed_file: str, data: bytes, stamp: FileStamp | None = None) -> DocumentOutcome:
-    """Decode, clean and split a seed file's bytes (`stamp`: the file's size and mtime, if known)."""
+def process_seed_bytes(
+    seed_file: str, data: bytes, stamp: FileStamp | None = None, model: str | None = None
+) -> DocumentOutcome:
+    """Decode, clean, split and recognize a seed file's bytes (`stamp`: the file's size and mtime,
+    if known; `model`: a trained spaCy pipeline whose entities join the rules')."""
     try:
         decoded = decode_seed_bytes(seed_file, data)
     except RejectedFile as rejected:
         return reject(seed_file, rejected, stamp)
     article = clean_article(decoded.text)
-    sentences = split_sentences(article)
+    paragraphs = parse_paragraphs(article)
+    sentences = split_sentences(article, paragraphs)
     if not sentences:
         reason = "It holds a headline but no article text." if article.title else "It holds no article text."
         return reject(seed_file, RejectedFile("no_text", reason, decoded.sha256), stamp)
@@ -108,7 +114,60 @@ def process_seed_bytes(seed_file: str, data: bytes, stamp: FileStamp | None = No
         }
         for sentence in sentences
     ]
-    return AcceptedDocument(doc_id, seed_file, document, sentence_rows)
+    mentions = recognize_mentions(decoded.text, article, paragraphs, sentences, model)
+    mention_rows = [_mention_row(doc_id, decoded.text, *found) for found in mentions]
+    return AcceptedDocument(doc_id, seed_file, document, sentence_rows, mention_rows)
+
+
+def recognize_mentions(
+    raw: str, article: CleanedArticle, paragraphs: list, sentences: list[Sentence], model: str | None
+) -> list[tuple[int, int, int | None, Mention]]:
+    """Every mention in the headline and the paragraphs as (char_start, char_end, sentence_idx,
+    mention), with raw-text offsets; headline mentions have no sentence."""
+    title_docs = [sentence_pipeline()(raw[slice(*article.title_span)])] if article.title_span else []
+    found = recognize([*title_docs, *paragraphs], load_model(model) if model else None)
+    located: list[tuple[int, int, int | None, Mention]] = []
+    if title_docs:
+        title_start = article.title_span[0]
+        located += [(title_start + m.start, title_start + m.end, None, m) for m in found[0]]
+    by_paragraph: dict[int, list[Sentence]] = {}
+    for sentence in sentences:
+        by_paragraph.setdefault(sentence.paragraph_idx, []).append(sentence)
+    for paragraph_idx, mentions in enumerate(found[len(title_docs) :]):
+        offset = article.paragraphs[paragraph_idx].clean_start
+        for mention in mentions:
+            clean_start, clean_end = article.offsets.snap(offset + mention.start, offset + mention.end)
+            char_start, char_end = article.offsets.raw_span(clean_start, clean_end)
+            sentence_idx = next(
+                (
+                    s.sentence_idx
+                    for s in by_paragraph.get(paragraph_idx, [])
+                    if s.clean_start <= clean_start < s.clean_end
+                ),
+                None,
+            )
+            located.append((char_start, char_end, sentence_idx, mention))
+    return located
+
+
+def _mention_row(
+    doc_id: str, raw: str, char_start: int, char_end: int, sentence_idx: int | None, mention: Mention
+) -> Row:
+    entry = mention.entry
+    return {
+        "mention_id": f"{doc_id}-{char_start}-{char_end}",
+        "doc_id": doc_id,
+        "sentence_idx": sentence_idx,
+        "char_start": char_start,
+        "char_end": char_end,
+        "text": raw[char_start:char_end],
+        "label": mention.label,
+        "confidence": mention.confidence,
+        "method": mention.method,
+        "link": entry.link if entry else None,
+        "country_iso3": mention.country_iso3,
+        "sector": mention.sector,
+    }
 
 
 def stamp_columns(stamp: FileStamp | None) -> Row:

@@ -8,7 +8,7 @@ rules below decide where sentences end, with the abbreviations and sentence star
 from __future__ import annotations
 
 import tomllib
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -136,11 +136,16 @@ def sentence_pipeline() -> Language:
     return nlp
 
 
-def split_sentences(article: CleanedArticle) -> list[Sentence]:
-    """The article's sentences in order, each with its raw span; none crosses a paragraph."""
+def parse_paragraphs(article: CleanedArticle) -> list[Doc]:
+    """One spaCy doc per paragraph of the clean text, with the news sentence boundaries set."""
     texts = (article.clean_text[p.clean_start : p.clean_end] for p in article.paragraphs)
-    docs = sentence_pipeline().pipe(texts)
-    return list(_sentences(article, docs))
+    return list(sentence_pipeline().pipe(texts))
+
+
+def split_sentences(article: CleanedArticle, docs: Sequence[Doc] | None = None) -> list[Sentence]:
+    """The article's sentences in order, each with its raw span; none crosses a paragraph.
+    `docs`: the article's `parse_paragraphs`, when the caller already has them."""
+    return list(_sentences(article, parse_paragraphs(article) if docs is None else docs))
 
 
 def _sentences(article: CleanedArticle, docs: Iterable[Doc]) -> Iterator[Sentence]:

@@ -1,0 +1,665 @@
+"""Named-entity recognition for news without a trained model: spaCy's tokenizer and Matcher, the
+gazetteer (`gazetteer.py`) and contextual rules (`lexicons/entities.toml`).
+
+The recognizer reads one article at a time. It finds runs of capitalized words ("chunks"), cuts
+each chunk into known names (places, nationalities, organizations, people), organization and
+place patterns ("… Ministry", "Mount …"), titles ("Deputy Foreign Minister") and unknown runs,
+which contextual cues classify (a title or role before them, a given name, a speech verb). A
+second pass over the article marks later bare surnames of the people it found. Where a trained
+spaCy pipeline is given, its entities fill in what the rules left out.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, replace
+from functools import cache
+from importlib import resources
+
+import spacy
+from spacy.language import Language
+from spacy.matcher import Matcher
+from spacy.tokens import Doc, Span, Token
+
+from pipelines.gazetteer import Entry, Gazetteer, Rules, gazetteer, is_common_word, rules
+from pipelines.sentences import sentence_pipeline
+
+LABELS = ("PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "DATE")
+# A name run of these many words or fewer, with no cue at all, is still taken as a person's name
+# when none of its words is common English.
+UNCUED_NAME_MAX_TOKENS = 3
+UNCUED_NAME_MAX_ZIPF = 3.5
+# A capitalized word at a sentence start this common in English is an ordinary word ("Recent").
+SENTENCE_START_COMMON_ZIPF = 3.0
+# A line with this share of capitalized words is a headline in title case: capitals say nothing.
+TITLE_CASE_SHARE = 0.7
+# A surname after a given name that is a common word must be rarer than this.
+GIVEN_NAME_SURNAME_ZIPF = 4.0
+# Words before a name that may give its sector.
+SECTOR_WINDOW = 4
+# A place this small right after a given name is part of the person's name.
+SMALL_PLACE_IN_NAME = 500_000
+# A place in a country the article names, and a national capital, outweigh bigger namesakes.
+NAMED_COUNTRY_WEIGHT = 5
+CAPITAL_WEIGHT = 10
+TITLE_CASE_COMMON_ZIPF = 4.0
+# Labels a trained model may add; its other labels (CARDINAL, WORK_OF_ART…) are not ours.
+MODEL_LABELS = frozenset({"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "DATE"})
+
+
+@dataclass(frozen=True)
+class Mention:
+    """A recognized name: its span in the text it was read from, and what the rules know of it."""
+
+    start: int
+    end: int
+    label: str
+    method: str
+    confidence: float
+    entry: Entry | None = None
+    sector: str | None = None
+    country_iso3: str | None = None
+
+
+@dataclass(frozen=True)
+class _Piece:
+    """A token range of a chunk and what it is: a name with a label, a title, or unknown."""
+
+    start: int
+    end: int
+    kind: str  # "name", "title", "unknown", "skip"
+    label: str | None = None
+    method: str = ""
+    confidence: float = 0.0
+    entry: Entry | None = None
+
+
+def recognize(docs: Sequence[Doc], model: Language | None = None) -> list[list[Mention]]:
+    """Mentions in each doc (character offsets into that doc's text); the docs are the parts of one
+    article, so a surname found in one part is known in the others."""
+    gaz, rule = gazetteer(), rules()
+    found = [list(_recognize_doc(doc, gaz, rule)) for doc in docs]
+    people = _known_people(docs, found)
+    found = [_add_known_surnames(doc, mentions, people) for doc, mentions in zip(docs, found, strict=True)]
+    if model is not None:
+        name = f"{model.meta.get('lang', '')}_{model.meta.get('name', '')}"
+        found = [_merge_model(mentions, model(doc.text), name) for doc, mentions in zip(docs, found, strict=True)]
+    return [
+        sorted(mentions + _dates(doc), key=lambda m: (m.start, m.end))
+        for doc, mentions in zip(docs, found, strict=True)
+    ]
+
+
+def _recognize_doc(doc: Doc, gaz: Gazetteer, rule: Rules) -> Iterator[Mention]:
+    for sentence in doc.sents:
+        headline = _is_title_case(sentence)
+        for start, end in _chunks(sentence, rule):
+            for piece in _segment(doc, start, end, gaz, rule):
+                mention = _as_mention(doc, piece, headline, gaz, rule)
+                if mention is not None:
+                    yield mention
+
+
+def _is_title_case(sentence: Span) -> bool:
+    """Headline capitals ("Astana Hosts Preparatory Syria Peace Talks"): most of the sentence's
+    ordinary English words, those that name nothing, are capitalized."""
+    rule, gaz = rules(), gazetteer()
+    ordinary = [
+        t
+        for t in sentence
+        if t.is_alpha
+        and len(t) > 3
+        and is_common_word(t.text, TITLE_CASE_COMMON_ZIPF)
+        and t.text not in rule.person_titles
+        and t.text not in rule.portfolio_words
+        and not gaz.lookup(t.text)
+    ]
+    if len(ordinary) < 2:
+        return False
+    return sum(1 for t in ordinary if t.text[0].isupper()) / len(ordinary) >= TITLE_CASE_SHARE
+
+
+# ----------------------------------------------------------------------------------------- chunks
+
+
+def _is_capitalized(token: Token) -> bool:
+    text = token.text
+    return text[:1].isupper() and any(c.isalpha() for c in text)
+
+
+def _glued(left: Token, right: Token) -> bool:
+    """No space between the two tokens ("Nur" "-" "Sultan")."""
+    return not left.whitespace_ and left.i + 1 == right.i
+
+
+def _chunks(sentence: Span, rule: Rules) -> Iterator[tuple[int, int]]:
+    """Token ranges of capitalized runs, with name particles ("al-", "de") and organization
+    connectors ("of the") inside them; a sentence's first word only when it can be a name."""
+    doc, end = sentence.doc, sentence.end
+    i = sentence.start
+    while i < end:
+        if not _starts_name(doc, i, end, rule) or (i == sentence.start and _is_ordinary_first_word(doc[i], rule)):
+            i += 1
+            continue
+        j = i + 1
+        while j < end:
+            step = _continuation(doc, j, end, rule)
+            if not step:
+                break
+            j += step
+        yield i, j
+        i = j
+
+
+def _starts_name(doc: Doc, i: int, end: int, rule: Rules) -> bool:
+    token = doc[i]
+    if token.text in rule.not_names:
+        return False
+    if _is_capitalized(token):
+        return True
+    # "al-Qaeda": a lower-case particle glued by a hyphen to a capitalized word.
+    return _particle_bridge(doc, i, end, rule) > 0
+
+
+def _is_ordinary_first_word(token: Token, rule: Rules) -> bool:
+    """A sentence's first word capitalized only because it comes first ("Recent", "Delegations"),
+    unless the capitalized run it starts ends in an organization word ("Civil Defense Authority")."""
+    text = token.text
+    if gazetteer().lookup(text) or text in gazetteer().given_names or text in rule.person_titles:
+        return False
+    if _run_ends_in_organization_head(token, rule):
+        return False
+    nxt = token.nbor(1) if token.i + 1 < len(token.doc) else None
+    if nxt is not None and _is_capitalized(nxt) and nxt.text not in rule.not_names:
+        return is_common_word(text, SENTENCE_START_COMMON_ZIPF) and not _could_start_org(token, rule)
+    return is_common_word(text, SENTENCE_START_COMMON_ZIPF)
+
+
+def _run_ends_in_organization_head(token: Token, rule: Rules) -> bool:
+    doc, j = token.doc, token.i + 1
+    while j < len(doc) and _is_capitalized(doc[j]):
+        j += 1
+    return j - token.i >= 2 and doc[j - 1].text in rule.organization_heads
+
+
+def _could_start_org(token: Token, rule: Rules) -> bool:
+    return token.text in rule.organization_starts or token.text in rule.portfolio_words
+
+
+def _particle_bridge(doc: Doc, i: int, end: int, rule: Rules) -> int:
+    """Tokens taken by a particle at i: "al" "-" "Assad" → 2 (the particle and the hyphen); "de"
+    "Mistura" → 1; 0 when there is no capitalized name after it."""
+    token = doc[i]
+    if token.lower_ not in rule.name_particles or (
+        _is_capitalized(token) and token.text not in rule.capitalized_particles
+    ):
+        return 0
+    if i + 2 < end and doc[i + 1].text == "-" and _glued(token, doc[i + 1]) and _glued(doc[i + 1], doc[i + 2]):
+        return 2 if _is_capitalized(doc[i + 2]) else 0
+    if i + 1 < end and _is_capitalized(doc[i + 1]) and token.whitespace_:
+        return 1
+    return 0
+
+
+def _continuation(doc: Doc, j: int, end: int, rule: Rules) -> int:
+    """How many tokens from j continue the chunk (0: it ends before j)."""
+    token = doc[j]
+    if token.text in rule.not_names and token.text not in rule.organization_connectors:
+        return 0
+    if _is_capitalized(token):
+        return 1
+    if token.text == "-" and j + 1 < end and _glued(doc[j - 1], token) and _glued(token, doc[j + 1]):
+        return 2 if _is_capitalized(doc[j + 1]) else 0
+    bridge = _particle_bridge(doc, j, end, rule)
+    if bridge:
+        return bridge
+    if token.lower_ in rule.organization_connectors and token.text.islower():
+        k = j + 1
+        while k < end and doc[k].lower_ == "the":
+            k += 1
+        if k < end and _is_capitalized(doc[k]) and doc[k].text not in rule.not_names:
+            return k - j
+    return 0
+
+
+# --------------------------------------------------------------------------------------- segments
+
+
+def _segment(doc: Doc, start: int, end: int, gaz: Gazetteer, rule: Rules) -> list[_Piece]:
+    """Cut a chunk into names, titles and unknown runs, longest known piece first at each word."""
+    pieces: list[_Piece] = []
+    k = start
+    while k < end:
+        best = _best_known(doc, k, end, gaz, rule)
+        if best is not None:
+            pieces.append(best)
+            k = best.end
+        elif doc[k].text in rule.person_titles or doc[k].text in rule.portfolio_words:
+            pieces.append(_Piece(k, k + 1, "title"))
+            k += 1
+        elif doc[k].text.islower() or doc[k].text in ("-", "&"):
+            pieces.append(_Piece(k, k + 1, "skip"))
+            k += 1
+        elif pieces and pieces[-1].kind == "unknown":
+            pieces[-1] = replace(pieces[-1], end=k + 1)
+            k += 1
+        else:
+            pieces.append(_Piece(k, k + 1, "unknown"))
+            k += 1
+    return _join_particles(_drop_norp_before_unknown(pieces))
+
+
+def _join_particles(pieces: list[_Piece]) -> list[_Piece]:
+    """An unknown run, a particle and an unknown run are one name ("Staffan" "de" "Mistura")."""
+    joined: list[_Piece] = []
+    for piece in pieces:
+        if (
+            piece.kind == "unknown"
+            and len(joined) >= 2
+            and joined[-1].kind == "skip"
+            and joined[-2].kind == "unknown"
+            and joined[-1].end == piece.start
+        ):
+            joined.pop()
+            joined[-1] = replace(joined[-1], end=piece.end)
+        else:
+            joined.append(piece)
+    return joined
+
+
+def _drop_norp_before_unknown(pieces: list[_Piece]) -> list[_Piece]:
+    """A nationality glued to an unknown capitalized word names something else ("Arab Spring")."""
+    kept = list(pieces)
+    for index, piece in enumerate(pieces[:-1]):
+        following = pieces[index + 1]
+        if piece.label == "NORP" and following.kind == "unknown" and following.start == piece.end:
+            kept[index] = replace(piece, kind="skip")
+    return kept
+
+
+def _best_known(doc: Doc, k: int, end: int, gaz: Gazetteer, rule: Rules) -> _Piece | None:
+    """The longest of: a gazetteer name, an organization pattern, a place pattern, at token k."""
+    candidates = [
+        piece
+        for piece in (
+            _gazetteer_piece(doc, k, end, gaz),
+            _organization_piece(doc, k, end, rule),
+            _place_piece(doc, k, end, rule),
+        )
+        if piece is not None
+    ]
+    if not candidates:
+        return None
+    return max(candidates, key=lambda piece: (piece.end, piece.method.startswith("gazetteer")))
+
+
+def _gazetteer_piece(doc: Doc, k: int, end: int, gaz: Gazetteer) -> _Piece | None:
+    for n in range(min(gaz.max_tokens, end - k), 0, -1):
+        span = doc[k : k + n]
+        entries = [e for e in gaz.lookup(span.text) if not _town_in_a_name(doc, k, e, gaz)]
+        if entries:
+            entry = _pick_entry(entries, doc, k, k + n)
+            return _Piece(k, k + n, "name", entry.label, f"gazetteer:{entry.link.split(':')[0]}", 0.95, entry)
+    return None
+
+
+def _town_in_a_name(doc: Doc, k: int, entry: Entry, gaz: Gazetteer) -> bool:
+    """A town's name right after a given name is a surname ("Dean Kamen", "Marc Lamont Hill")."""
+    small_place = entry.kind in ("city", "subdivision") and entry.population < SMALL_PLACE_IN_NAME
+    return small_place and k > 0 and doc[k - 1].text in gaz.given_names and not gaz.lookup(doc[k - 1].text)
+
+
+def _pick_entry(entries: list[Entry], doc: Doc, start: int, end: int) -> Entry:
+    """Among the things a name can be, prefer organizations and people named exactly, then
+    countries, then a region where the words around say so ("province of Idlib"), then the place
+    in a country the text names, then the most populous."""
+    text = doc.text
+    order = {"ORG": 0, "PERSON": 0, "NORP": 1, "LOC": 2, "GPE": 3}
+    region = _says_region(doc, start, end)
+
+    def score(entry: Entry) -> tuple:
+        is_country = entry.kind == "country"
+        named_country = entry.country_iso3 is not None and _country_named_in(entry.country_iso3, text)
+        is_region = entry.subdivision is not None
+        weight = (
+            entry.population
+            * (NAMED_COUNTRY_WEIGHT if named_country else 1)
+            * (CAPITAL_WEIGHT if entry.capital_of else 1)
+        )
+        return (order.get(entry.label, 4), not is_country, is_region != region, -weight)
+
+    return min(entries, key=score)
+
+
+def _says_region(doc: Doc, start: int, end: int) -> bool:
+    """ "the province of Idlib", "Idlib province": the name is a region, not its main town."""
+    words = rules().subdivision_words
+    after = doc[end].lower_ if end < len(doc) else ""
+    before = doc[start - 2].lower_ if start >= 2 and doc[start - 1].lower_ == "of" else ""
+    return after in words or before in words
+
+
+@cache
+def _country_patterns() -> dict[str, re.Pattern[str]]:
+    """ISO3 → a pattern for the country's names and nationality words."""
+    names: dict[str, set[str]] = {}
+    for surface, entries in gazetteer().entries.items():
+        for entry in entries:
+            if (
+                entry.label in ("GPE", "NORP")
+                and entry.country_iso3
+                and (entry.population == 0 and not entry.subdivision)
+            ):
+                names.setdefault(entry.country_iso3, set()).add(surface)
+    return {
+        iso3: re.compile(r"\b(" + "|".join(map(re.escape, sorted(words))) + r")\b") for iso3, words in names.items()
+    }
+
+
+def _country_named_in(iso3: str, text: str) -> bool:
+    pattern = _country_patterns().get(iso3)
+    return bool(pattern and pattern.search(text))
+
+
+def _organization_piece(doc: Doc, k: int, end: int, rule: Rules) -> _Piece | None:
+    """From k to the last organization head word of the chunk ("Council of the Russian Diplomats
+    Association", "Turkish Foreign Ministry"), or a whole chunk opened by an organization word
+    ("Jaysh al-Islam", "Ministry of Defence"); never across a person's title."""
+    if doc[k].text in rule.person_titles or not _is_capitalized(doc[k]):
+        return None
+    last_head = None
+    for j in range(k, end):
+        text = doc[j].text
+        if text in rule.person_titles and text not in rule.organization_heads:
+            break
+        if j > k and _known_name_starts(doc, j, end) and _only_places_between(doc, k, j):
+            break
+        if text in rule.organization_heads and _is_capitalized(doc[j]):
+            last_head = j
+    if last_head is not None and not _person_before_connector(doc, k, last_head, rule):
+        return _Piece(k, last_head + 1, "name", "ORG", "rule:organization_head", 0.85)
+    if doc[k].text in rule.organization_starts and end - k >= 2:
+        stop = next((j for j in range(k + 1, end) if doc[j].text in rule.person_titles), end)
+        if stop - k >= 2:
+            return _Piece(k, stop, "name", "ORG", "rule:organization_start", 0.8)
+    return None
+
+
+def _only_places_between(doc: Doc, k: int, j: int) -> bool:
+    """Tokens k..j-1 are nationalities, places and hyphens ("Kurdish-Arab" before "Syrian Democratic Forces")."""
+    gaz = gazetteer()
+    return all(t.text == "-" or any(e.label in ("NORP", "GPE") for e in gaz.lookup(t.text)) for t in doc[k:j])
+
+
+def _person_before_connector(doc: Doc, k: int, head: int, rule: Rules) -> bool:
+    """ "Fernando Cheung of the Labour Party": the words before "of" name no organization."""
+    connector = next((j for j in range(k + 1, head) if doc[j].text.islower()), None)
+    if connector is None:
+        return False
+    before = [t.text for t in doc[k:connector]]
+    organization_words = rule.organization_heads | rule.organization_starts | rule.portfolio_words
+    return not any(word in organization_words for word in before)
+
+
+def _known_name_starts(doc: Doc, j: int, end: int) -> bool:
+    """A gazetteer organization or person starts at token j ("Kurdish-Arab | Syrian Democratic Forces")."""
+    piece = _gazetteer_piece(doc, j, end, gazetteer())
+    return piece is not None and piece.label in ("ORG", "PERSON") and piece.end - piece.start > 1
+
+
+def _place_piece(doc: Doc, k: int, end: int, rule: Rules) -> _Piece | None:
+    """ "Aral Sea", "Rixos President Hotel" (suffix words), "Mount Everest" (prefix words)."""
+    for label, suffixes in rule.place_suffixes.items():
+        heads = [j for j in range(k + 1, end) if doc[j].text in suffixes]
+        if heads:
+            return _Piece(k, heads[-1] + 1, "name", label, "rule:place_suffix", 0.8)
+    for label, prefixes in rule.place_prefixes.items():
+        for prefix in prefixes:
+            words = prefix.split()
+            n = len(words)
+            if k + n < end and [t.text for t in doc[k : k + n]] == words and _is_capitalized(doc[k + n]):
+                return _Piece(k, end, "name", label, "rule:place_prefix", 0.8)
+    return None
+
+
+# ------------------------------------------------------------------------------------ classifying
+
+
+def _as_mention(doc: Doc, piece: _Piece, headline: bool, gaz: Gazetteer, rule: Rules) -> Mention | None:
+    if piece.kind == "name":
+        return _mention(doc, piece.start, piece.end, piece.label, piece.method, piece.confidence, piece.entry, rule)
+    if piece.kind != "unknown" or headline:
+        return None
+    start, end = _trim_unknown(doc, piece.start, piece.end, gaz, rule)
+    if start >= end:
+        return None
+    cue = _person_cue(doc, start, end, gaz, rule)
+    if cue:
+        return _mention(doc, start, end, "PERSON", f"rule:{cue}", 0.85, None, rule)
+    if all(t.is_upper and len(t.text.replace(".", "")) >= 2 for t in doc[start:end]):
+        return _mention(doc, start, end, "ORG", "rule:acronym", 0.6, None, rule)
+    if _looks_like_name(doc, start, end):
+        return _mention(doc, start, end, "PERSON", "rule:name_shape", 0.6, None, rule)
+    if end - start == 1 and doc[start].text in gaz.given_names and doc[start].text not in gaz.common_given_names:
+        return _mention(doc, start, end, "PERSON", "rule:given_name", 0.6, None, rule)
+    return None
+
+
+def _trim_unknown(doc: Doc, start: int, end: int, gaz: Gazetteer, rule: Rules) -> tuple[int, int]:
+    """Drop ordinary words before a given name ("Affairs Hussein Gabri Ansari" → the name)."""
+    for j in range(start, end):
+        if doc[j].text in gaz.given_names:
+            if all(is_common_word(t.text) or t.text in rule.not_names for t in doc[start:j]):
+                return j, end
+            break
+    while start < end and doc[start].text in rule.not_names:
+        start += 1
+    return start, end
+
+
+def _person_cue(doc: Doc, start: int, end: int, gaz: Gazetteer, rule: Rules) -> str | None:
+    """Why a run of capitalized words is a person's name, or None."""
+    before = doc[start - 1] if start > 0 else None
+    after = doc[end] if end < len(doc) else None
+    if before is not None and (before.text in rule.person_titles or before.text in rule.portfolio_words):
+        return "title"
+    if before is not None and before.lower_ in rule.roles:
+        return "role"
+    if end - start >= 2 and _starts_with_given_name(doc, start, end, gaz):
+        return "given_name"
+    if any(t.lower_ in rule.name_particles and not _is_capitalized(t) for t in doc[start + 1 : end]):
+        return "name_particle"
+    if after is not None and after.lower_ in rule.speech_verbs:
+        return "speech_verb"
+    if _follows_phrase(doc, start, rule.before_name[:3]):
+        return "speech_verb"
+    return None
+
+
+def _starts_with_given_name(doc: Doc, start: int, end: int, gaz: Gazetteer) -> bool:
+    """ "Hossein Jaberi Ansari"; a given name that is also a common word ("Mark") only before a rare
+    surname ("Mark Zuckerberg")."""
+    first = doc[start].text
+    if first not in gaz.given_names or gaz.lookup(first):
+        return False
+    return first not in gaz.common_given_names or not is_common_word(doc[end - 1].text, GIVEN_NAME_SURNAME_ZIPF)
+
+
+def _follows_phrase(doc: Doc, start: int, phrases: Iterable[tuple[str, ...]]) -> bool:
+    for phrase in phrases:
+        n = len(phrase)
+        if start >= n and tuple(t.lower_ for t in doc[start - n : start]) == phrase:
+            return True
+    return False
+
+
+def _looks_like_name(doc: Doc, start: int, end: int) -> bool:
+    """Two or three capitalized words, none of them common English: most such runs are people."""
+    words = [t for t in doc[start:end] if t.is_alpha]
+    return 2 <= len(words) <= UNCUED_NAME_MAX_TOKENS and not any(
+        is_common_word(t.text, UNCUED_NAME_MAX_ZIPF) for t in words
+    )
+
+
+def _mention(
+    doc: Doc, start: int, end: int, label: str, method: str, confidence: float, entry: Entry | None, rule: Rules
+) -> Mention:
+    span = doc[start:end]
+    actor = label in ("ORG", "PERSON")
+    country = entry.country_iso3 if entry else (_country_of(doc, start, end, rule) if actor else None)
+    sector = (entry.sector if entry else None) or (_sector(doc, start, end, rule) if actor else None)
+    return Mention(span.start_char, span.end_char, label, method, confidence, entry, sector, country)
+
+
+def _country_of(doc: Doc, start: int, end: int, rule: Rules) -> str | None:
+    """The country a nationality or country inside the name gives ("Egyptian Foreign Ministry"),
+    else the one before its title."""
+    for token in doc[start:end]:
+        for entry in gazetteer().lookup(token.text):
+            if entry.kind in ("country", "nationality") and entry.country_iso3:
+                return entry.country_iso3
+    return _country_before(doc, start, rule)
+
+
+def _country_before(doc: Doc, start: int, rule: Rules) -> str | None:
+    """The country a name belongs to by a nationality or a possessive before its title or role
+    ("Russian President Vladimir Putin", "Russia's chief negotiator Alexander Lavrentyev")."""
+    j = start - 1
+    while j >= 0 and (
+        doc[j].text in rule.person_titles
+        or doc[j].text in rule.portfolio_words
+        or doc[j].lower_ in rule.roles
+        or doc[j].lower_ in ("top", "special", "senior", "deputy", "chief", "his", "her", "their")
+    ):
+        j -= 1
+    possessive = j >= 1 and doc[j].text in ("'s", "'")
+    if possessive:
+        j -= 1
+    if j < 0 or j == start - 1:
+        return None
+    for entry in gazetteer().lookup(doc[j].text):
+        if entry.country_iso3 and (entry.label == "NORP" or (possessive and entry.label == "GPE")):
+            return entry.country_iso3
+    return None
+
+
+def _sector(doc: Doc, start: int, end: int, rule: Rules) -> str | None:
+    """The actor sector the name or the words just before it in its sentence say ("Foreign
+    Ministry" → GOV, "rebel commander" → REB): the word nearest the name's end wins."""
+    first = max(doc[start].sent.start, start - SECTOR_WINDOW)
+    words = [t.lower_ for t in doc[first:end]]
+    best: tuple[int, str] | None = None
+    for sector, cues in rule.sectors.items():
+        for cue in cues:
+            n = len(cue.split())
+            for i in range(len(words) - n + 1):
+                if " ".join(words[i : i + n]) == cue and (best is None or i + n > best[0]):
+                    best = (i + n, sector)
+    return best[1] if best else None
+
+
+# --------------------------------------------------------------------------------- whole article
+
+
+def _known_people(docs: Sequence[Doc], found: Sequence[list[Mention]]) -> dict[str, Mention]:
+    """Surname → the first full-name mention it belongs to, across the article."""
+    people: dict[str, Mention] = {}
+    for doc, mentions in zip(docs, found, strict=True):
+        for mention in mentions:
+            if mention.label == "PERSON":
+                words = doc.text[mention.start : mention.end].replace("-", " ").split()
+                if len(words) >= 2:
+                    people.setdefault(words[-1], mention)
+    return people
+
+
+def _add_known_surnames(doc: Doc, mentions: list[Mention], people: dict[str, Mention]) -> list[Mention]:
+    """A later bare surname of a person named in the article is that person ("Lavrentyev said"),
+    even where a small town has the same name ("Daniel Montalvo … Montalvo was charged")."""
+    mentions = [m for m in mentions if not (_is_small_town(m) and doc.text[m.start : m.end] in people)]
+    taken = [False] * (len(doc.text) + 1)
+    for mention in mentions:
+        for index in range(mention.start, mention.end):
+            taken[index] = True
+    added = []
+    for token in doc:
+        person = people.get(token.text)
+        if person is not None and _is_capitalized(token) and not taken[token.idx]:
+            added.append(
+                Mention(
+                    token.idx,
+                    token.idx + len(token.text),
+                    "PERSON",
+                    "rule:known_surname",
+                    0.8,
+                    person.entry,
+                    person.sector,
+                    person.country_iso3,
+                )
+            )
+    return mentions + added
+
+
+def _is_small_town(mention: Mention) -> bool:
+    entry = mention.entry
+    return entry is not None and entry.kind in ("city", "subdivision") and entry.population < SMALL_PLACE_IN_NAME
+
+
+def _merge_model(mentions: list[Mention], model_doc: Doc, model_name: str) -> list[Mention]:
+    """Add a trained model's entities where the rules found nothing, and let them replace the
+    rules' weakest guesses (uncued name shapes and acronyms) that they overlap."""
+    strong = [m for m in mentions if m.confidence >= 0.8]
+    weak = [m for m in mentions if m.confidence < 0.8]
+    merged = list(strong)
+    for ent in model_doc.ents:
+        if ent.label_ not in MODEL_LABELS or any(_overlaps(m, ent.start_char, ent.end_char) for m in strong):
+            continue
+        merged.append(Mention(ent.start_char, ent.end_char, ent.label_, f"model:{model_name}", 0.7))
+    merged += [m for m in weak if not any(_overlaps(m, o.start, o.end) for o in merged)]
+    return merged
+
+
+def _overlaps(mention: Mention, start: int, end: int) -> bool:
+    return mention.start < end and start < mention.end
+
+
+@cache
+def load_model(name_or_path: str) -> Language:
+    """A trained spaCy pipeline installed by the user (a package name or a folder), NER only."""
+    nlp = spacy.load(name_or_path)
+    for pipe in nlp.pipe_names:
+        if pipe not in ("tok2vec", "transformer", "ner"):
+            nlp.disable_pipe(pipe)
+    return nlp
+
+
+# ------------------------------------------------------------------------------------------ dates
+
+
+@cache
+def _date_matcher() -> Matcher:
+    with resources.files("pipelines.lexicons").joinpath("entities.toml").open("rb") as handle:
+        dates = tomllib.load(handle)["dates"]
+    words = dates["words"]
+
+    def expand(value: object) -> object:
+        if isinstance(value, str) and value.startswith("@"):
+            return words[value[1:]]
+        if isinstance(value, dict):
+            return {key: expand(item) for key, item in value.items()}
+        if isinstance(value, list):
+            return [expand(item) for item in value]
+        return value
+
+    matcher = Matcher(sentence_pipeline().vocab)
+    matcher.add("DATE", [expand(pattern) for pattern in dates["patterns"]])
+    return matcher
+
+
+def _dates(doc: Doc) -> list[Mention]:
+    """DATE mentions: explicit dates, months, years, weekdays and relative expressions."""
+    matches = _date_matcher()(doc, as_spans=True)
+    spans = spacy.util.filter_spans(matches)
+    return [Mention(span.start_char, span.end_char, "DATE", "rule:date", 0.9) for span in spans]

@@ -125,3 +125,67 @@ def duckdb_matches_parquet(warehouse: Warehouse) -> dg.AssetCheckResult:
         passed=not problems,
         metadata={"database": dg.MetadataValue.path(str(database_path(warehouse.root))), "problems": len(problems)},
     )
+
+
+@dg.asset_check(asset="mention_candidates", blocking=True, partitions_def=seed_files_partitions)
+def mentions_trace_to_raw_text(context: dg.AssetCheckExecutionContext, warehouse: Warehouse) -> dg.AssetCheckResult:
+    """The lineage rule for mentions: each mention's text is exactly its raw slice, inside its
+    sentence (or the headline)."""
+    doc_ids = set(_run_doc_ids(context))
+    documents = warehouse.read("documents", doc_ids).select(["doc_id", "raw_text"]).to_pylist()
+    raw_texts = {row["doc_id"]: row["raw_text"] for row in documents}
+    sentences = {
+        (row["doc_id"], row["sentence_idx"]): (row["char_start"], row["char_end"])
+        for row in warehouse.read("sentences", doc_ids)
+        .select(["doc_id", "sentence_idx", "char_start", "char_end"])
+        .to_pylist()
+    }
+    mentions = warehouse.read("mention_candidates", doc_ids).to_pylist()
+    problems = [
+        f"{m['mention_id']} {m['text'][:60]!r}"
+        for m in mentions
+        if raw_texts.get(m["doc_id"], "")[m["char_start"] : m["char_end"]] != m["text"]
+        or not _inside_sentence(m, sentences.get((m["doc_id"], m["sentence_idx"])))
+    ]
+    return _result(problems, len(mentions), "mentions")
+
+
+def _inside_sentence(mention: dict, sentence: tuple[int, int] | None) -> bool:
+    if mention["sentence_idx"] is None:
+        return True
+    return sentence is not None and sentence[0] <= mention["char_start"] <= mention["char_end"] <= sentence[1]
+
+
+@dg.asset_check(asset="entity_mentions", blocking=True)
+def mentions_have_entities(warehouse: Warehouse) -> dg.AssetCheckResult:
+    """Every mention but a DATE has an entity that exists; mention ids are unique."""
+    entity_ids = set(warehouse.read("entities").column("entity_id").to_pylist())
+    mentions = warehouse.read("entity_mentions").select(["mention_id", "label", "entity_id"]).to_pylist()
+    problems = [
+        f"{m['mention_id']} ({m['label']}): entity {m['entity_id']!r}"
+        for m in mentions
+        if m["label"] != "DATE" and m["entity_id"] not in entity_ids
+    ]
+    problems += [f"{mid}: {n} rows" for mid, n in Counter(m["mention_id"] for m in mentions).items() if n > 1]
+    return _result(problems, len(mentions), "mentions")
+
+
+@dg.asset_check(asset="entities", blocking=True)
+def entities_have_mentions(warehouse: Warehouse) -> dg.AssetCheckResult:
+    """Every entity has the mentions its n_mentions and n_documents say, and a unique id."""
+    mentions = warehouse.read("entity_mentions").select(["entity_id", "doc_id"]).to_pylist()
+    found = Counter(m["entity_id"] for m in mentions)
+    documents: dict[str, set[str]] = defaultdict(set)
+    for m in mentions:
+        documents[m["entity_id"]].add(m["doc_id"])
+    entities = warehouse.read("entities").select(["entity_id", "name", "n_mentions", "n_documents"]).to_pylist()
+    problems = [
+        f"{e['entity_id']} {e['name']!r}: {found[e['entity_id']]} mentions in {len(documents[e['entity_id']])} "
+        f"documents, the row says {e['n_mentions']} in {e['n_documents']}"
+        for e in entities
+        if found[e["entity_id"]] == 0
+        or found[e["entity_id"]] != e["n_mentions"]
+        or len(documents[e["entity_id"]]) != e["n_documents"]
+    ]
+    problems += [f"{eid}: {n} rows" for eid, n in Counter(e["entity_id"] for e in entities).items() if n > 1]
+    return _result(problems, len(entities), "entities")

@@ -7,6 +7,7 @@ import time
 import warnings
 
 import dagster as dg
+from dagster_shared.error import SerializableErrorInfo
 
 from assets.partitions import SEED_FILES, partition_range_tags, sync_seed_partitions
 from assets.resources import SeedsFolder, Warehouse
@@ -61,7 +62,13 @@ def _print_summary(
     print(f"  Parquet        {table_dir(warehouse.root, '<table>')}")
     for event in result.all_events:
         if event.is_failure:
-            print(f"  failed: {event.message}", file=sys.stderr)
+            cause = f" {_raised(event.step_failure_data.error)}" if event.is_step_failure else ""
+            print(f"  failed: {event.message}{cause}", file=sys.stderr)
+
+
+def _raised(error: SerializableErrorInfo) -> str:
+    """The error the step's code raised, without Dagster's wrapper: what went wrong (a full disk…)."""
+    return (error.cause or error).message.strip()
 
 
 if __name__ == "__main__":

@@ -10,7 +10,7 @@ from warehouse.database import database_path
 
 
 @dg.asset(
-    deps=["documents", "rejected_documents", "sentences"],
+    deps=["documents", "rejected_documents", "sentences", "mention_candidates", "entities", "entity_mentions"],
     group_name="warehouse",
     kinds={"duckdb", "parquet"},
     owners=OWNERS,

@@ -9,8 +9,14 @@ import pyarrow as pa
 from pipelines.documents import DocumentOutcome, RejectedDocument
 from pipelines.ingest import FileStamp, list_seed_files
 from warehouse.database import rebuild_database, recorded_seed_states, table_counts
-from warehouse.parquet import parquet_row_count, read_partitions, replace_document
-from warehouse.schema import TABLES, arrow_table
+from warehouse.parquet import (
+    parquet_row_count,
+    read_corpus_table,
+    read_partitions,
+    replace_corpus_tables,
+    replace_document,
+)
+from warehouse.schema import CORPUS_TABLES, TABLES, arrow_table
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_MAX_FILE_MB = 10.0
@@ -51,10 +57,18 @@ class Warehouse(dg.ConfigurableResource):
             rows = {
                 "documents": arrow_table("documents", [outcome.document]),
                 "sentences": arrow_table("sentences", outcome.sentences),
+                "mention_candidates": arrow_table("mention_candidates", outcome.mentions),
             }
         replace_document(self.root, outcome.doc_id, rows)
 
+    def store_corpus(self, rows: dict[str, list[dict]]) -> None:
+        """Replace the tables computed across all documents, together."""
+        replace_corpus_tables(self.root, {table: arrow_table(table, table_rows) for table, table_rows in rows.items()})
+
     def read(self, table: str, partition_ids: set[str] | None = None) -> pa.Table:
+        """A per-document table's rows (of the given documents), or a corpus table's."""
+        if table in CORPUS_TABLES:
+            return read_corpus_table(self.root, table)
         return read_partitions(self.root, table, partition_ids)
 
     def rebuild(self, keep_partitions: set[str]) -> dict[str, int]:
@@ -73,6 +87,17 @@ class Warehouse(dg.ConfigurableResource):
         return recorded_seed_states(self.root)
 
 
+class EntityRecognizer(dg.ConfigurableResource):
+    """How entities are recognized: always the rules and gazetteers; with `spacy_model` (`SPACY_MODEL`:
+    an installed spaCy pipeline's name or folder, e.g. `en_core_web_sm`) its NER too, merged in."""
+
+    spacy_model: str = ""
+
+    @property
+    def model(self) -> str | None:
+        return self.spacy_model or None
+
+
 def _folder_from_env(variable: str, default: str) -> str:
     """The folder an environment variable names (relative to the working directory), or the default
     folder inside the project."""
@@ -89,3 +114,7 @@ def seeds_folder_from_env() -> SeedsFolder:
 
 def warehouse_from_env() -> Warehouse:
     return Warehouse(path=_folder_from_env("WAREHOUSE_DIR", "warehouse"))
+
+
+def entity_recognizer_from_env() -> EntityRecognizer:
+    return EntityRecognizer(spacy_model=os.environ.get("SPACY_MODEL", ""))

@@ -11,8 +11,9 @@ import pytest
 from assets import checks
 from assets.database import news_duckdb
 from assets.documents import seed_documents
+from assets.entities import resolved_entities
 from assets.partitions import SEED_FILES, partition_range_tags, sync_seed_partitions
-from assets.resources import SeedsFolder, Warehouse
+from assets.resources import EntityRecognizer, SeedsFolder, Warehouse
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 SEEDS = PROJECT_ROOT / "seeds"
@@ -45,6 +46,7 @@ def resources_for(seeds_dir: Path, warehouse_dir: Path, max_file_mb: float = 10.
     return {
         "seeds": SeedsFolder(path=str(seeds_dir), max_file_mb=max_file_mb),
         "warehouse": Warehouse(path=str(warehouse_dir)),
+        "recognizer": EntityRecognizer(),
     }
 
 
@@ -60,7 +62,7 @@ def materialize_all(
     sync_seed_partitions(instance, SeedsFolder(path=str(seeds_dir)).files())
     keys = instance.get_dynamic_partitions(SEED_FILES)
     return dg.materialize(
-        [seed_documents, news_duckdb, *ALL_CHECKS],
+        [seed_documents, resolved_entities, news_duckdb, *ALL_CHECKS],
         instance=instance,
         resources=resources_for(seeds_dir, warehouse_dir, **resource_options),
         tags=partition_range_tags(keys[0], keys[-1]),

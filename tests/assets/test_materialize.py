@@ -72,6 +72,9 @@ def test_every_blocking_check_ran_and_passed(
         "document_keys_are_unique",
         "documents_have_sentences",
         "rejections_explain_themselves",
+        "mentions_trace_to_raw_text",
+        "mentions_have_entities",
+        "entities_have_mentions",
         "duckdb_matches_parquet",
     }
     assert all(e.passed for e in evaluations)
@@ -206,4 +209,9 @@ def test_each_materialization_carries_counts_a_preview_and_the_column_schema(
         "doc_id",
         "sentence_idx",
     ]
-    assert by_asset["news_duckdb"]["dagster/row_count"].value == 121
+    assert by_asset["news_duckdb"]["rows_sentences"].value == 116
+    assert by_asset["entities"]["dagster/row_count"].value > 50
+    assert "Astana" in by_asset["entities"]["top_entities"].value
+    assert (
+        by_asset["mention_candidates"]["rows_written"].value == by_asset["entity_mentions"]["dagster/row_count"].value
+    )

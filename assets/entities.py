@@ -1,0 +1,57 @@
+"""Across all documents: resolve every recognized mention to one entity per real-world thing."""
+
+from collections import Counter
+
+import dagster as dg
+
+from assets.documents import ENTITIES_GROUP
+from assets.metadata import OWNERS, column_schema, markdown_preview, table_description
+from assets.partitions import SEED_FILES, doc_id_for_key
+from assets.resources import Warehouse
+from pipelines import PIPELINE_VERSION
+from pipelines.resolve import resolve_entities
+
+
+def _spec(table: str) -> dg.AssetSpec:
+    return dg.AssetSpec(
+        key=table,
+        description=table_description(table),
+        group_name=ENTITIES_GROUP,
+        kinds={"python", "parquet"},
+        owners=OWNERS,
+        deps=["mention_candidates"],
+        metadata={"dagster/column_schema": column_schema(table), "dagster/table_name": f"main.{table}"},
+    )
+
+
+@dg.multi_asset(
+    specs=[_spec("entities"), _spec("entity_mentions")],
+    code_version=PIPELINE_VERSION,
+    description="Resolves the mention candidates of every current seed file into entities: gazetteer "
+    "links first, then names across spellings, transliterations, titles and 'al-' forms, bare surnames "
+    "and acronyms. The only step where one file's text can change another file's rows.",
+)
+def resolved_entities(context: dg.AssetExecutionContext, warehouse: Warehouse):
+    """Read all current candidates, resolve them, and replace both corpus tables together."""
+    current = {doc_id_for_key(key) for key in context.instance.get_dynamic_partitions(SEED_FILES)}
+    candidates = warehouse.read("mention_candidates", current).to_pylist()
+    resolution = resolve_entities(candidates)
+    warehouse.store_corpus({"entities": resolution.entities, "entity_mentions": resolution.mentions})
+    context.log.info(f"{len(resolution.mentions)} mentions resolved to {len(resolution.entities)} entities")
+    top = sorted(resolution.entities, key=lambda e: (-e["n_mentions"], e["name"]))
+    yield dg.MaterializeResult(
+        asset_key="entities",
+        metadata={
+            "dagster/row_count": len(resolution.entities),
+            "labels": dg.MetadataValue.json(dict(sorted(Counter(e["label"] for e in resolution.entities).items()))),
+            "top_entities": markdown_preview(top, ["name", "label", "country_iso3", "sector", "n_mentions", "aliases"]),
+        },
+    )
+    yield dg.MaterializeResult(
+        asset_key="entity_mentions",
+        metadata={
+            "dagster/row_count": len(resolution.mentions),
+            "documents": len(current),
+            "preview": markdown_preview(resolution.mentions, ["doc_id", "text", "label", "entity_id", "method"]),
+        },
+    )

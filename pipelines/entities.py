@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 import tomllib
+from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from functools import cache
@@ -35,6 +36,11 @@ UNCUED_NAME_MAX_ZIPF = 3.5
 SENTENCE_START_COMMON_ZIPF = 3.0
 # A line with this share of capitalized words is a headline in title case: capitals say nothing.
 TITLE_CASE_SHARE = 0.7
+# "Cheuk-yan", "Wai-ching": a short, rare lower-case syllable hyphenated to a name continues it.
+ROMANIZED_SYLLABLE_MAX = 6
+ROMANIZED_SYLLABLE_ZIPF = 4.3
+# A capitalized word no rule explains, seen this often in an article, is taken as an organization.
+RECURRING_NAME_MIN = 2
 # A surname after a given name that is a common word must be rarer than this.
 GIVEN_NAME_SURNAME_ZIPF = 4.0
 # Words before a name that may give its sector.
@@ -83,6 +89,8 @@ def recognize(docs: Sequence[Doc], model: Language | None = None) -> list[list[M
     found = [list(_recognize_doc(doc, gaz, rule)) for doc in docs]
     people = _known_people(docs, found)
     found = [_add_known_surnames(doc, mentions, people) for doc, mentions in zip(docs, found, strict=True)]
+    recurring = _recurring_unknown_names(docs, found)
+    found = [_add_recurring_names(doc, mentions, recurring) for doc, mentions in zip(docs, found, strict=True)]
     if model is not None:
         name = f"{model.meta.get('lang', '')}_{model.meta.get('name', '')}"
         found = [_merge_model(mentions, model(doc.text), name) for doc, mentions in zip(docs, found, strict=True)]
@@ -198,7 +206,12 @@ def _particle_bridge(doc: Doc, i: int, end: int, rule: Rules) -> int:
         return 0
     if i + 2 < end and doc[i + 1].text == "-" and _glued(token, doc[i + 1]) and _glued(doc[i + 1], doc[i + 2]):
         return 2 if _is_capitalized(doc[i + 2]) else 0
-    if i + 1 < end and _is_capitalized(doc[i + 1]) and token.whitespace_:
+    if (
+        i + 1 < end
+        and _is_capitalized(doc[i + 1])
+        and token.whitespace_
+        and token.lower_ not in rule.hyphen_only_particles
+    ):
         return 1
     return 0
 
@@ -211,7 +224,14 @@ def _continuation(doc: Doc, j: int, end: int, rule: Rules) -> int:
     if _is_capitalized(token):
         return 1
     if token.text == "-" and j + 1 < end and _glued(doc[j - 1], token) and _glued(token, doc[j + 1]):
-        return 2 if _is_capitalized(doc[j + 1]) else 0
+        following = doc[j + 1]
+        romanized = (
+            following.is_lower
+            and following.is_alpha
+            and len(following) <= ROMANIZED_SYLLABLE_MAX
+            and not is_common_word(following.text, ROMANIZED_SYLLABLE_ZIPF)
+        )
+        return 2 if _is_capitalized(following) or (romanized and not gazetteer().lookup(doc[j - 1].text)) else 0
     bridge = _particle_bridge(doc, j, end, rule)
     if bridge:
         return bridge
@@ -239,8 +259,12 @@ def _segment(doc: Doc, start: int, end: int, gaz: Gazetteer, rule: Rules) -> lis
         elif doc[k].text in rule.person_titles or doc[k].text in rule.portfolio_words:
             pieces.append(_Piece(k, k + 1, "title"))
             k += 1
+        elif doc[k].text == "-" and pieces and pieces[-1].kind == "unknown" and k + 1 < end and doc[k + 1].is_lower:
+            pieces[-1] = replace(pieces[-1], end=k + 2)  # a romanized given name: "Lee Cheuk-yan"
+            k += 2
         elif doc[k].text.islower() or doc[k].text in ("-", "&"):
-            pieces.append(_Piece(k, k + 1, "skip"))
+            particle = doc[k].lower_ in rule.name_particles or doc[k].text == "-"
+            pieces.append(_Piece(k, k + 1, "skip", "particle" if particle else None))
             k += 1
         elif pieces and pieces[-1].kind == "unknown":
             pieces[-1] = replace(pieces[-1], end=k + 1)
@@ -259,6 +283,7 @@ def _join_particles(pieces: list[_Piece]) -> list[_Piece]:
             piece.kind == "unknown"
             and len(joined) >= 2
             and joined[-1].kind == "skip"
+            and joined[-1].label == "particle"
             and joined[-2].kind == "unknown"
             and joined[-1].end == piece.start
         ):
@@ -306,14 +331,24 @@ def _gazetteer_piece(doc: Doc, k: int, end: int, gaz: Gazetteer) -> _Piece | Non
 
 
 def _town_in_a_name(doc: Doc, k: int, entry: Entry, gaz: Gazetteer) -> bool:
-    """A town's name right after a given name is a surname ("Dean Kamen", "Marc Lamont Hill")."""
-    small_place = entry.kind in ("city", "subdivision") and entry.population < SMALL_PLACE_IN_NAME
-    return small_place and k > 0 and doc[k - 1].text in gaz.given_names and not gaz.lookup(doc[k - 1].text)
+    """A town's name right after a given name is a surname ("Dean Kamen", "Marc Lamont Hill"), and
+    a town named like a given name before a capitalized word is one ("Regina Ip", "Alvin Yeung")."""
+    if entry.kind not in ("city", "subdivision") or entry.population >= SMALL_PLACE_IN_NAME:
+        return False
+    after_given_name = k > 0 and doc[k - 1].text in gaz.given_names and _is_capitalized(doc[k - 1])
+    before_surname = (
+        doc[k].text in gaz.given_names
+        and k + 1 < len(doc)
+        and _is_capitalized(doc[k + 1])
+        and not gaz.lookup(doc[k + 1].text)
+        and doc[k + 1].text not in rules().not_names
+    )
+    return after_given_name or before_surname
 
 
 def _pick_entry(entries: list[Entry], doc: Doc, start: int, end: int) -> Entry:
-    """Among the things a name can be, prefer organizations and people named exactly, then
-    countries, then a region where the words around say so ("province of Idlib"), then the place
+    """Among the things a name can be, prefer a country, then organizations and people named
+    exactly, then nationalities, then a region where the words around say so ("province of Idlib"), then the place
     in a country the text names, then the most populous."""
     text = doc.text
     order = {"ORG": 0, "PERSON": 0, "NORP": 1, "LOC": 2, "GPE": 3}
@@ -328,7 +363,7 @@ def _pick_entry(entries: list[Entry], doc: Doc, start: int, end: int) -> Entry:
             * (NAMED_COUNTRY_WEIGHT if named_country else 1)
             * (CAPITAL_WEIGHT if entry.capital_of else 1)
         )
-        return (order.get(entry.label, 4), not is_country, is_region != region, -weight)
+        return (not is_country, order.get(entry.label, 4), is_region != region, -weight)
 
     return min(entries, key=score)
 
@@ -379,7 +414,8 @@ def _organization_piece(doc: Doc, k: int, end: int, rule: Rules) -> _Piece | Non
         if text in rule.organization_heads and _is_capitalized(doc[j]):
             last_head = j
     if last_head is not None and not _person_before_connector(doc, k, last_head, rule):
-        return _Piece(k, last_head + 1, "name", "ORG", "rule:organization_head", 0.85)
+        stop = end if last_head + 1 < end and doc[last_head + 1].lower_ == "of" else last_head + 1
+        return _Piece(k, stop, "name", "ORG", "rule:organization_head", 0.85)
     if doc[k].text in rule.organization_starts and end - k >= 2:
         stop = next((j for j in range(k + 1, end) if doc[j].text in rule.person_titles), end)
         if stop - k >= 2:
@@ -440,11 +476,18 @@ def _as_mention(doc: Doc, piece: _Piece, headline: bool, gaz: Gazetteer, rule: R
         return _mention(doc, start, end, "PERSON", f"rule:{cue}", 0.85, None, rule)
     if all(t.is_upper and len(t.text.replace(".", "")) >= 2 for t in doc[start:end]):
         return _mention(doc, start, end, "ORG", "rule:acronym", 0.6, None, rule)
+    if end - start == 1 and _is_camel_case(doc[start].text):
+        return _mention(doc, start, end, "ORG", "rule:brand_name", 0.6, None, rule)
     if _looks_like_name(doc, start, end):
         return _mention(doc, start, end, "PERSON", "rule:name_shape", 0.6, None, rule)
     if end - start == 1 and doc[start].text in gaz.given_names and doc[start].text not in gaz.common_given_names:
         return _mention(doc, start, end, "PERSON", "rule:given_name", 0.6, None, rule)
     return None
+
+
+def _is_camel_case(text: str) -> bool:
+    """ "PlayStation", "YouTube": a capital inside a word names a brand or a company."""
+    return text.isalpha() and not text.isupper() and any(c.isupper() for c in text[1:])
 
 
 def _trim_unknown(doc: Doc, start: int, end: int, gaz: Gazetteer, rule: Rules) -> tuple[int, int]:
@@ -577,8 +620,8 @@ def _known_people(docs: Sequence[Doc], found: Sequence[list[Mention]]) -> dict[s
 
 def _add_known_surnames(doc: Doc, mentions: list[Mention], people: dict[str, Mention]) -> list[Mention]:
     """A later bare surname of a person named in the article is that person ("Lavrentyev said"),
-    even where a small town has the same name ("Daniel Montalvo … Montalvo was charged")."""
-    mentions = [m for m in mentions if not (_is_small_town(m) and doc.text[m.start : m.end] in people)]
+    even where a town has the same name ("Valeska Paris … Paris claims")."""
+    mentions = [m for m in mentions if not (_is_town(m) and doc.text[m.start : m.end] in people)]
     taken = [False] * (len(doc.text) + 1)
     for mention in mentions:
         for index in range(mention.start, mention.end):
@@ -602,9 +645,50 @@ def _add_known_surnames(doc: Doc, mentions: list[Mention], people: dict[str, Men
     return mentions + added
 
 
-def _is_small_town(mention: Mention) -> bool:
+def _uncovered_capitalized_words(doc: Doc, mentions: list[Mention]) -> Iterator[Token]:
+    """Capitalized words inside sentences that no mention covers."""
+    covered = {i for m in mentions for i in range(m.start, m.end)}
+    for token in doc:
+        if _is_capitalized(token) and not token.is_sent_start and token.idx not in covered:
+            yield token
+
+
+def _recurring_unknown_names(docs: Sequence[Doc], found: Sequence[list[Mention]]) -> set[str]:
+    """Words the article capitalizes mid-sentence at least twice, never writes in lower case, and
+    no rule explains ("Scientology", "Twitter"): names of organizations, most often."""
+    rule, gaz = rules(), gazetteer()
+    counts: Counter[str] = Counter()
+    lower: set[str] = set()
+    for doc, mentions in zip(docs, found, strict=True):
+        lower |= {t.lower_ for t in doc if t.is_lower}
+        counts.update(
+            t.text
+            for t in _uncovered_capitalized_words(doc, mentions)
+            if t.is_alpha
+            and not t.is_upper
+            and t.text not in rule.not_names
+            and t.text not in gaz.given_names
+            and t.text not in rule.person_titles
+            and t.text not in rule.portfolio_words
+            and not gaz.lookup(t.text)
+        )
+    return {word for word, n in counts.items() if n >= RECURRING_NAME_MIN and word.lower() not in lower}
+
+
+def _add_recurring_names(doc: Doc, mentions: list[Mention], recurring: set[str]) -> list[Mention]:
+    added = [
+        Mention(t.idx, t.idx + len(t.text), "ORG", "rule:recurring_name", 0.5)
+        for t in _uncovered_capitalized_words(doc, mentions)
+        if t.text in recurring
+        and not (t.i + 1 < len(doc) and _is_capitalized(doc[t.i + 1]))
+        and not (t.i > 0 and _is_capitalized(doc[t.i - 1]))
+    ]
+    return mentions + added
+
+
+def _is_town(mention: Mention) -> bool:
     entry = mention.entry
-    return entry is not None and entry.kind in ("city", "subdivision") and entry.population < SMALL_PLACE_IN_NAME
+    return entry is not None and entry.kind == "city" and entry.capital_of is None
 
 
 def _merge_model(mentions: list[Mention], model_doc: Doc, model_name: str) -> list[Mention]:

@@ -60,6 +60,7 @@ class Rules:
     organization_connectors: frozenset[str]
     name_particles: frozenset[str]
     capitalized_particles: frozenset[str]
+    hyphen_only_particles: frozenset[str]
     organization_heads: frozenset[str]
     organization_starts: frozenset[str]
     person_titles: frozenset[str]
@@ -133,6 +134,7 @@ def rules() -> Rules:
         organization_connectors=frozenset(data["connectors"]["inside_organizations"]),
         name_particles=frozenset(data["connectors"]["name_particles"]),
         capitalized_particles=frozenset(data["connectors"]["capitalized_particles"]),
+        hyphen_only_particles=frozenset(data["connectors"]["hyphen_only_particles"]),
         organization_heads=frozenset(data["organization_heads"]["words"]),
         organization_starts=frozenset(data["organization_starts"]["words"]),
         person_titles=frozenset(titles["words"]),
@@ -333,10 +335,6 @@ def _given_names() -> frozenset[str]:
         for line in handle:
             if line[:1] in "MF?" and line[1:3] in ("  ", "M ", "F "):
                 name = line[3:29].strip().replace("+", "-")
-                if (
-                    name.isascii()
-                    and name.replace("-", "").isalpha()
-                    and not is_common_word(name, COMMON_GIVEN_NAME_ZIPF)
-                ):
+                if name.isascii() and name.replace("-", "").isalpha():
                     names.add(name)
     return frozenset(names)

@@ -39,6 +39,11 @@ TITLE_CASE_SHARE = 0.7
 # "Cheuk-yan", "Wai-ching": a short, rare lower-case syllable hyphenated to a name continues it.
 ROMANIZED_SYLLABLE_MAX = 6
 ROMANIZED_SYLLABLE_ZIPF = 4.3
+ROMAN_NUMERAL = re.compile(r"M{0,3}(CM|CD|D?C{0,3})(XC|XL|L?X{0,3})(IX|IV|V?I{0,3})")
+# Words before a given name this common are not part of the name ("Administrator Charles Bolden").
+TRIM_COMMON_ZIPF = 3.0
+# Gazetteer kinds that outweigh a given name of the same spelling ("Jordan", "Georgia").
+STRONG_KINDS = frozenset({"country", "nationality", "organization", "state"})
 # A capitalized word no rule explains, seen this often in an article, is taken as an organization.
 RECURRING_NAME_MIN = 2
 # A surname after a given name that is a common word must be rarer than this.
@@ -122,6 +127,8 @@ def _is_title_case(sentence: Span) -> bool:
         and is_common_word(t.text, TITLE_CASE_COMMON_ZIPF)
         and t.text not in rule.person_titles
         and t.text not in rule.portfolio_words
+        and t.text not in rule.not_names
+        and t.text not in gaz.given_names
         and not gaz.lookup(t.text)
     ]
     if len(ordinary) < 2:
@@ -259,8 +266,8 @@ def _segment(doc: Doc, start: int, end: int, gaz: Gazetteer, rule: Rules) -> lis
         elif doc[k].text in rule.person_titles or doc[k].text in rule.portfolio_words:
             pieces.append(_Piece(k, k + 1, "title"))
             k += 1
-        elif doc[k].text == "-" and pieces and pieces[-1].kind == "unknown" and k + 1 < end and doc[k + 1].is_lower:
-            pieces[-1] = replace(pieces[-1], end=k + 2)  # a romanized given name: "Lee Cheuk-yan"
+        elif doc[k].text == "-" and pieces and pieces[-1].kind == "unknown" and _hyphenated_name_part(doc, k, end, gaz):
+            pieces[-1] = replace(pieces[-1], end=k + 2)  # "Lee Cheuk-yan", "Park Joo-Ho"
             k += 2
         elif doc[k].text.islower() or doc[k].text in ("-", "&"):
             particle = doc[k].lower_ in rule.name_particles or doc[k].text == "-"
@@ -275,19 +282,29 @@ def _segment(doc: Doc, start: int, end: int, gaz: Gazetteer, rule: Rules) -> lis
     return _join_particles(_drop_norp_before_unknown(pieces))
 
 
+def _hyphenated_name_part(doc: Doc, k: int, end: int, gaz: Gazetteer) -> bool:
+    """The word glued after the hyphen at k continues a name, unless it is a country or a nationality."""
+    if k + 1 >= end or not _glued(doc[k - 1], doc[k]) or not _glued(doc[k], doc[k + 1]):
+        return False
+    following = doc[k + 1]
+    return following.is_lower or not any(e.kind in ("country", "nationality") for e in gaz.lookup(following.text))
+
+
 def _join_particles(pieces: list[_Piece]) -> list[_Piece]:
-    """An unknown run, a particle and an unknown run are one name ("Staffan" "de" "Mistura")."""
+    """An unknown run, particles and an unknown run are one name ("Staffan" "de" "Mistura",
+    "Suleiman" "al" "-" "Amr", "Joost" "van" "der" "Berg")."""
     joined: list[_Piece] = []
     for piece in pieces:
-        if (
-            piece.kind == "unknown"
-            and len(joined) >= 2
-            and joined[-1].kind == "skip"
-            and joined[-1].label == "particle"
-            and joined[-2].kind == "unknown"
-            and joined[-1].end == piece.start
+        particles = 0
+        while (
+            particles < len(joined)
+            and joined[-1 - particles].kind == "skip"
+            and joined[-1 - particles].label == "particle"
         ):
-            joined.pop()
+            particles += 1
+        before = joined[-1 - particles] if particles and particles < len(joined) else None
+        if piece.kind == "unknown" and before is not None and before.kind == "unknown":
+            del joined[len(joined) - particles :]
             joined[-1] = replace(joined[-1], end=piece.end)
         else:
             joined.append(piece)
@@ -474,7 +491,7 @@ def _as_mention(doc: Doc, piece: _Piece, headline: bool, gaz: Gazetteer, rule: R
     cue = _person_cue(doc, start, end, gaz, rule)
     if cue:
         return _mention(doc, start, end, "PERSON", f"rule:{cue}", 0.85, None, rule)
-    if all(t.is_upper and len(t.text.replace(".", "")) >= 2 for t in doc[start:end]):
+    if all(_is_acronym(t.text) for t in doc[start:end]):
         return _mention(doc, start, end, "ORG", "rule:acronym", 0.6, None, rule)
     if end - start == 1 and _is_camel_case(doc[start].text):
         return _mention(doc, start, end, "ORG", "rule:brand_name", 0.6, None, rule)
@@ -483,6 +500,12 @@ def _as_mention(doc: Doc, piece: _Piece, headline: bool, gaz: Gazetteer, rule: R
     if end - start == 1 and doc[start].text in gaz.given_names and doc[start].text not in gaz.common_given_names:
         return _mention(doc, start, end, "PERSON", "rule:given_name", 0.6, None, rule)
     return None
+
+
+def _is_acronym(text: str) -> bool:
+    """ "NATO", "U.N.", "KCNA": capitals only, not a roman numeral ("XVII")."""
+    letters = text.replace(".", "")
+    return len(letters) >= 2 and letters.isalpha() and letters.isupper() and not ROMAN_NUMERAL.fullmatch(letters)
 
 
 def _is_camel_case(text: str) -> bool:
@@ -494,7 +517,7 @@ def _trim_unknown(doc: Doc, start: int, end: int, gaz: Gazetteer, rule: Rules) -
     """Drop ordinary words before a given name ("Affairs Hussein Gabri Ansari" → the name)."""
     for j in range(start, end):
         if doc[j].text in gaz.given_names:
-            if all(is_common_word(t.text) or t.text in rule.not_names for t in doc[start:j]):
+            if all(is_common_word(t.text, TRIM_COMMON_ZIPF) or t.text in rule.not_names for t in doc[start:j]):
                 return j, end
             break
     while start < end and doc[start].text in rule.not_names:
@@ -525,7 +548,7 @@ def _starts_with_given_name(doc: Doc, start: int, end: int, gaz: Gazetteer) -> b
     """ "Hossein Jaberi Ansari"; a given name that is also a common word ("Mark") only before a rare
     surname ("Mark Zuckerberg")."""
     first = doc[start].text
-    if first not in gaz.given_names or gaz.lookup(first):
+    if first not in gaz.given_names or any(e.kind in STRONG_KINDS for e in gaz.lookup(first)):
         return False
     return first not in gaz.common_given_names or not is_common_word(doc[end - 1].text, GIVEN_NAME_SURNAME_ZIPF)
 

@@ -10,7 +10,7 @@ export DAGSTER_HOME ?= $(CURDIR)/.dagster
 HOST ?= 127.0.0.1
 PORT ?= 3000
 
-.PHONY: install run test lint eval ui clean
+.PHONY: install run test stress lint eval ui clean
 
 install: $(VENV)/.installed
 
@@ -36,6 +36,10 @@ lint: install
 
 test: lint $(DAGSTER_HOME)/dagster.yaml
 	$(BIN)/python -m pytest
+
+# The long soak tests (many SIGKILLs, readers held for a minute, many inputs); prints their figures.
+stress: install $(DAGSTER_HOME)/dagster.yaml
+	$(BIN)/python -m pytest -m stress -s
 
 # Entity recognition and resolution figures on the seeds gold and GUM news; `make test` holds the targets.
 eval: install

@@ -165,10 +165,11 @@ def corpus_path(warehouse_dir: Path, table: str) -> Path:
 
 
 def replace_corpus_tables(warehouse_dir: Path, rows: dict[str, pa.Table]) -> None:
-    """Replace corpus tables together, under the warehouse lock, so a rebuild sees them in step."""
+    """Replace corpus tables as one step, so that neither a rebuild nor a killed run can see some
+    of them new and others old (an empty table deletes its file)."""
+    files = {corpus_path(warehouse_dir, table): data.cast(tables()[table].arrow_schema) for table, data in rows.items()}
     with warehouse_lock(warehouse_dir):
-        for table, data in rows.items():
-            _write_atomically(corpus_path(warehouse_dir, table), data.cast(tables()[table].arrow_schema))
+        _commit_files(warehouse_dir, "corpus", files)
 
 
 def read_corpus_table(warehouse_dir: Path, table: str) -> pa.Table:

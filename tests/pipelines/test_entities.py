@@ -278,13 +278,11 @@ PERSONS = [
         "Fighters loyal to Abu Mohammed al-Julani seized the checkpoint.",
         [("Abu Mohammed al-Julani", "PERSON")],
         id="particle-al-hyphen",
-        marks=pipeline_bug("'al' '-' are two skip pieces; _join_particles joins only one, so the name stops early"),
     ),
     pytest.param(
         "The commander Ahmed al-Hamdani was killed.",
         [("Ahmed al-Hamdani", "PERSON")],
         id="particle-al-after-role",
-        marks=pipeline_bug("same as above: 'Ahmed' alone is the PERSON"),
     ),
     pytest.param(
         "The mediator Joost van der Berg arrived late.",

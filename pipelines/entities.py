@@ -537,9 +537,9 @@ def _person_cue(doc: Doc, start: int, end: int, gaz: Gazetteer, rule: Rules) -> 
         return "given_name"
     if any(t.lower_ in rule.name_particles and not _is_capitalized(t) for t in doc[start + 1 : end]):
         return "name_particle"
-    if after is not None and after.lower_ in rule.speech_verbs:
+    if after is not None and after.lower_ in rule.speech_verbs and end - start >= 2:
         return "speech_verb"
-    if _follows_phrase(doc, start, rule.before_name[:3]):
+    if _follows_phrase(doc, start, rule.before_name[:3]) and end - start >= 2:
         return "speech_verb"
     return None
 
@@ -677,13 +677,13 @@ def _uncovered_capitalized_words(doc: Doc, mentions: list[Mention]) -> Iterator[
 
 
 def _recurring_unknown_names(docs: Sequence[Doc], found: Sequence[list[Mention]]) -> set[str]:
-    """Words the article capitalizes mid-sentence at least twice, never writes in lower case, and
-    no rule explains ("Scientology", "Twitter"): names of organizations, most often."""
+    """Words the article capitalizes mid-sentence at least twice, more often than it writes them in
+    lower case, and no rule explains ("Scientology", "Twitter"): names of organizations, most often."""
     rule, gaz = rules(), gazetteer()
     counts: Counter[str] = Counter()
-    lower: set[str] = set()
+    lower: Counter[str] = Counter()
     for doc, mentions in zip(docs, found, strict=True):
-        lower |= {t.lower_ for t in doc if t.is_lower}
+        lower.update(t.lower_ for t in doc if t.is_lower and t.is_alpha)
         counts.update(
             t.text
             for t in _uncovered_capitalized_words(doc, mentions)
@@ -695,7 +695,7 @@ def _recurring_unknown_names(docs: Sequence[Doc], found: Sequence[list[Mention]]
             and t.text not in rule.portfolio_words
             and not gaz.lookup(t.text)
         )
-    return {word for word, n in counts.items() if n >= RECURRING_NAME_MIN and word.lower() not in lower}
+    return {word for word, n in counts.items() if n >= RECURRING_NAME_MIN and lower[word.lower()] < n}
 
 
 def _add_recurring_names(doc: Doc, mentions: list[Mention], recurring: set[str]) -> list[Mention]:

@@ -537,9 +537,10 @@ def _person_cue(doc: Doc, start: int, end: int, gaz: Gazetteer, rule: Rules) -> 
         return "given_name"
     if any(t.lower_ in rule.name_particles and not _is_capitalized(t) for t in doc[start + 1 : end]):
         return "name_particle"
-    if after is not None and after.lower_ in rule.speech_verbs and end - start >= 2:
+    speaker = end - start >= 2 or not is_common_word(doc[start].text, UNCUED_NAME_MAX_ZIPF)
+    if speaker and after is not None and after.lower_ in rule.speech_verbs:
         return "speech_verb"
-    if _follows_phrase(doc, start, rule.before_name[:3]) and end - start >= 2:
+    if speaker and _follows_phrase(doc, start, rule.before_name[:3]):
         return "speech_verb"
     return None
 

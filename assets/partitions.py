@@ -6,6 +6,7 @@ from urllib.parse import quote, unquote
 
 import dagster as dg
 from dagster._core.storage.tags import ASSET_PARTITION_RANGE_END_TAG, ASSET_PARTITION_RANGE_START_TAG
+from sqlalchemy.exc import IntegrityError
 
 from pipelines.ingest import FileStamp, doc_id_for
 
@@ -15,6 +16,8 @@ seed_files_partitions = dg.DynamicPartitionsDefinition(name=SEED_FILES)
 # Dagster keys cannot hold "..." (its range syntax) or control characters; such characters of a
 # path are percent-encoded in its key, and "%" itself too, so every key maps back to its path.
 _UNSAFE_IN_KEY = re.compile(r"[%\x00-\x1f\x7f]")
+# Tries of a partition sync that races with another process adding the same keys.
+SYNC_ATTEMPTS = 3
 
 
 def partition_key_for(seed_file: str) -> str:
@@ -61,7 +64,20 @@ def partition_differences(known_keys: Iterable[str], files: Iterable[str]) -> tu
 
 
 def sync_seed_partitions(instance: dg.DagsterInstance, files: dict[str, FileStamp]) -> tuple[list[str], list[str]]:
-    """Make the partitions match the files: add keys for new files, delete keys of removed ones."""
+    """Make the partitions match the files: add keys for new files, delete keys of removed ones.
+
+    Another process (the sensor, a second `make run`) may add some of the same keys between this
+    one's read and its insert; the storage then refuses the duplicates, and the keys are read again.
+    """
+    for _ in range(SYNC_ATTEMPTS - 1):
+        try:
+            return _sync_once(instance, files)
+        except IntegrityError:
+            continue
+    return _sync_once(instance, files)
+
+
+def _sync_once(instance: dg.DagsterInstance, files: dict[str, FileStamp]) -> tuple[list[str], list[str]]:
     added, removed = partition_differences(instance.get_dynamic_partitions(SEED_FILES), files)
     if added:
         instance.add_dynamic_partitions(SEED_FILES, added)

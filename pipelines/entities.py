@@ -56,6 +56,7 @@ SECTOR_WINDOW = 4
 SMALL_PLACE_IN_NAME = 500_000
 # A place in a country the article names, and a national capital, outweigh bigger namesakes.
 NAMED_COUNTRY_WEIGHT = 5
+SAME_SENTENCE_COUNTRY_WEIGHT = 20
 CAPITAL_WEIGHT = 10
 TITLE_CASE_COMMON_ZIPF = 4.0
 # Labels a trained model may add; its other labels (CARDINAL, WORK_OF_ART…) are not ours.
@@ -369,17 +370,19 @@ def _pick_entry(entries: list[Entry], doc: Doc, start: int, end: int) -> Entry:
     """Among the things a name can be, prefer a country, then organizations and people named
     exactly, then nationalities, then a region where the words around say so ("province of Idlib"), then the place
     in a country the text names, then the most populous."""
-    text = doc.text
+    text, sentence = doc.text, doc[start].sent.text
     order = {"ORG": 0, "PERSON": 0, "NORP": 1, "LOC": 2, "GPE": 3}
     region = _says_region(doc, start, end)
 
     def score(entry: Entry) -> tuple:
         is_country = entry.kind == "country"
         named_country = entry.country_iso3 is not None and _country_named_in(entry.country_iso3, text)
+        named_nearby = entry.country_iso3 is not None and _country_named_in(entry.country_iso3, sentence)
         is_region = entry.subdivision is not None
         weight = (
             entry.population
             * (NAMED_COUNTRY_WEIGHT if named_country else 1)
+            * (SAME_SENTENCE_COUNTRY_WEIGHT if named_nearby else 1)
             * (CAPITAL_WEIGHT if entry.capital_of else 1)
         )
         return (not is_country, order.get(entry.label, 4), is_region != region, -weight)

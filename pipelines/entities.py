@@ -44,6 +44,8 @@ ROMAN_NUMERAL = re.compile(r"M{0,3}(CM|CD|D?C{0,3})(XC|XL|L?X{0,3})(IX|IV|V?I{0,
 TRIM_COMMON_ZIPF = 3.0
 # Gazetteer kinds that outweigh a given name of the same spelling ("Jordan", "Georgia").
 STRONG_KINDS = frozenset({"country", "nationality", "organization", "state"})
+# Words after ", the" searched for a role noun in an apposition.
+APPOSITION_WINDOW = 5
 # A person whose surname later mentions join must have been found this surely.
 KNOWN_PERSON_CONFIDENCE = 0.8
 # A capitalized word no rule explains, seen this often in an article, is taken as an organization.
@@ -216,13 +218,11 @@ def _particle_bridge(doc: Doc, i: int, end: int, rule: Rules) -> int:
         return 0
     if i + 2 < end and doc[i + 1].text == "-" and _glued(token, doc[i + 1]) and _glued(doc[i + 1], doc[i + 2]):
         return 2 if _is_capitalized(doc[i + 2]) else 0
-    if (
-        i + 1 < end
-        and _is_capitalized(doc[i + 1])
-        and token.whitespace_
-        and token.lower_ not in rule.hyphen_only_particles
-    ):
-        return 1
+    if token.whitespace_ and token.lower_ not in rule.hyphen_only_particles and i + 1 < end:
+        if _is_capitalized(doc[i + 1]):
+            return 1
+        following = _particle_bridge(doc, i + 1, end, rule)  # "van der Berg"
+        return 1 + following if following and not doc[i + 1].text[:1].isupper() else 0
     return 0
 
 
@@ -542,12 +542,26 @@ def _person_cue(doc: Doc, start: int, end: int, gaz: Gazetteer, rule: Rules) -> 
         return "given_name"
     if any(t.lower_ in rule.name_particles and not _is_capitalized(t) for t in doc[start + 1 : end]):
         return "name_particle"
+    if _apposition_follows(doc, end, rule):
+        return "apposition"
     speaker = end - start >= 2 or not is_common_word(doc[start].text, UNCUED_NAME_MAX_ZIPF)
     if speaker and after is not None and after.lower_ in rule.speech_verbs:
         return "speech_verb"
     if speaker and _follows_phrase(doc, start, rule.before_name[:3]):
         return "speech_verb"
     return None
+
+
+def _apposition_follows(doc: Doc, end: int, rule: Rules) -> bool:
+    """ ", the Kazakh deputy envoy", ", a spokesman for …", ", 45,": a role or an age after a name."""
+    if end + 1 >= len(doc) or doc[end].text != ",":
+        return False
+    window = doc[end + 1 : end + 1 + APPOSITION_WINDOW]
+    if len(window) >= 2 and window[0].like_num and window[1].text == ",":
+        return True
+    if not window or window[0].lower_ not in ("the", "a", "an", "its", "his", "her", "their"):
+        return False
+    return any(t.lower_ in rule.roles for t in window[1:])
 
 
 def _starts_with_given_name(doc: Doc, start: int, end: int, gaz: Gazetteer) -> bool:

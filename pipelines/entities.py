@@ -46,6 +46,10 @@ TRIM_COMMON_ZIPF = 3.0
 STRONG_KINDS = frozenset({"country", "nationality", "organization", "state"})
 # Words after ", the" searched for a role noun in an apposition.
 APPOSITION_WINDOW = 5
+# A match report has this many sports words (and a score, "1-0").
+SPORTS_MIN_WORDS = 8
+SPORTS_MIN_SCORES = 2
+SCORE = re.compile(r"\b\d{1,2}\s?-\s?\d{1,2}\b")  # clean text has plain hyphens for dashes
 # A person whose surname later mentions join must have been found this surely.
 KNOWN_PERSON_CONFIDENCE = 0.8
 # A capitalized word no rule explains, seen this often in an article, is taken as an organization.
@@ -101,6 +105,8 @@ def recognize(docs: Sequence[Doc], model: Language | None = None) -> list[list[M
     found = [_add_known_surnames(doc, mentions, people) for doc, mentions in zip(docs, found, strict=True)]
     recurring = _recurring_unknown_names(docs, found)
     found = [_add_recurring_names(doc, mentions, recurring) for doc, mentions in zip(docs, found, strict=True)]
+    if _is_sports_report(docs, rule):
+        found = [_countries_as_teams(doc, mentions, rule) for doc, mentions in zip(docs, found, strict=True)]
     if model is not None:
         name = f"{model.meta.get('lang', '')}_{model.meta.get('name', '')}"
         found = [_merge_model(mentions, model(doc.text), name) for doc, mentions in zip(docs, found, strict=True)]
@@ -728,6 +734,41 @@ def _add_recurring_names(doc: Doc, mentions: list[Mention], recurring: set[str])
         and not (t.i > 0 and _is_capitalized(doc[t.i - 1]))
     ]
     return mentions + added
+
+
+def _is_sports_report(docs: Sequence[Doc], rule: Rules) -> bool:
+    """A match report: many words only match reports use, and scores (not day ranges after a month)."""
+    words = sum(1 for doc in docs for t in doc if t.lower_ in rule.sports_words)
+    scores = sum(1 for doc in docs for match in SCORE.finditer(doc.text) if not _after_month(doc.text, match.start()))
+    return words >= SPORTS_MIN_WORDS and scores >= SPORTS_MIN_SCORES
+
+
+def _after_month(text: str, index: int) -> bool:
+    words = text[max(0, index - 12) : index].split()
+    return bool(words) and words[-1] in _month_words()
+
+
+@cache
+def _month_words() -> frozenset[str]:
+    with resources.files("pipelines.lexicons").joinpath("entities.toml").open("rb") as handle:
+        return frozenset(tomllib.load(handle)["dates"]["words"]["months"])
+
+
+def _countries_as_teams(doc: Doc, mentions: list[Mention], rule: Rules) -> list[Mention]:
+    """In a match report a country that plays is its national team, an organization ("Sweden
+    defeated South Korea 1-0"); where the match is played stays a place ("in Russia")."""
+    teams = []
+    for mention in mentions:
+        entry = mention.entry
+        span = doc.char_span(mention.start, mention.end)
+        before = doc[span.start - 1].lower_ if span is not None and span.start > 0 else ""
+        if entry is not None and entry.kind == "country" and before not in rule.place_prepositions:
+            teams.append(
+                replace(mention, label="ORG", method="rule:sports_team", entry=None, country_iso3=entry.country_iso3)
+            )
+        else:
+            teams.append(mention)
+    return teams
 
 
 def _is_town(mention: Mention) -> bool:

@@ -514,3 +514,32 @@ def test_process_seed_bytes_merges_a_model_given_by_path(model_path: Path) -> No
     assert {("Syria", "GPE", "gazetteer"), ("Damascus", "GPE", "gazetteer")} <= rows
     raw_text = outcome.document["raw_text"]
     assert all(row["text"] == raw_text[row["char_start"] : row["char_end"]] for row in outcome.mentions)
+
+
+MATCH_REPORT = (
+    "Sweden defeated Mexico 2-0 in the group match on Saturday. Sweden scored the first goal from a penalty "
+    "after the referee consulted the video. The striker added a header in the second half at the stadium in "
+    "Russia. Mexico's goalkeeper kept the score down until the match ended. Brazil drew 1-1 with Serbia in the "
+    "other match of the cup, and the coach praised the squad and the league's players."
+)
+PEACE_TALKS = (
+    "The final round of talks on Syria was held in Astana on January 23-24 and February 15-16. Russia, Iran and "
+    "Turkey claimed a victory for diplomacy. The opposition beat back an offensive near Idlib, and the talks "
+    "resume in Geneva."
+)
+
+
+def _labels(text: str, surface: str) -> set[str]:
+    mentions = recognize([sentence_pipeline()(text)])[0]
+    return {m.label for m in mentions if text[m.start : m.end] == surface}
+
+
+def test_in_a_match_report_countries_that_play_are_teams_and_venues_stay_places() -> None:
+    assert _labels(MATCH_REPORT, "Sweden") == {"ORG"}
+    assert _labels(MATCH_REPORT, "Serbia") == {"ORG"}
+    assert _labels(MATCH_REPORT, "Russia") == {"GPE"}
+
+
+def test_political_news_with_rounds_victories_and_day_ranges_keeps_its_countries() -> None:
+    assert _labels(PEACE_TALKS, "Russia") == {"GPE"}
+    assert _labels(PEACE_TALKS, "Turkey") == {"GPE"}

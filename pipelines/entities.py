@@ -27,7 +27,6 @@ from spacy.tokens import Doc, Span, Token
 from pipelines.gazetteer import Entry, Gazetteer, Rules, gazetteer, is_common_word, rules
 from pipelines.sentences import sentence_pipeline
 
-LABELS = ("PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "DATE")
 # A name run of these many words or fewer, with no cue at all, is still taken as a person's name
 # when none of its words is common English.
 UNCUED_NAME_MAX_TOKENS = 3
@@ -66,7 +65,7 @@ SAME_SENTENCE_COUNTRY_WEIGHT = 20
 CAPITAL_WEIGHT = 10
 TITLE_CASE_COMMON_ZIPF = 4.0
 # Labels a trained model may add; its other labels (CARDINAL, WORK_OF_ART…) are not ours.
-MODEL_LABELS = frozenset({"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "DATE"})
+MODEL_LABELS = frozenset({"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "EVENT", "DATE"})
 
 
 @dataclass(frozen=True)
@@ -439,10 +438,12 @@ def _organization_piece(doc: Doc, k: int, end: int, rule: Rules) -> _Piece | Non
             break
         if j > k and _known_name_starts(doc, j, end) and _only_places_between(doc, k, j):
             break
-        if text in rule.organization_heads and _is_capitalized(doc[j]):
+        if (text in rule.organization_heads or text in rule.event_heads) and _is_capitalized(doc[j]):
             last_head = j
     if last_head is not None and not _person_before_connector(doc, k, last_head, rule):
         stop = end if last_head + 1 < end and doc[last_head + 1].lower_ == "of" else last_head + 1
+        if doc[last_head].text in rule.event_heads:
+            return _Piece(k, stop, "name", "EVENT", "rule:event_head", 0.8)
         return _Piece(k, stop, "name", "ORG", "rule:organization_head", 0.85)
     if doc[k].text in rule.organization_starts and end - k >= 2:
         stop = next((j for j in range(k + 1, end) if doc[j].text in rule.person_titles), end)

@@ -63,6 +63,7 @@ class Rules:
     hyphen_only_particles: frozenset[str]
     organization_heads: frozenset[str]
     organization_starts: frozenset[str]
+    event_heads: frozenset[str]
     person_titles: frozenset[str]
     portfolio_words: frozenset[str]
     roles: frozenset[str]
@@ -145,6 +146,7 @@ def rules() -> Rules:
         hyphen_only_particles=frozenset(data["connectors"]["hyphen_only_particles"]),
         organization_heads=frozenset(data["organization_heads"]["words"]),
         organization_starts=frozenset(data["organization_starts"]["words"]),
+        event_heads=frozenset(data["event_heads"]["words"]),
         person_titles=frozenset(titles["words"]),
         portfolio_words=frozenset(titles["portfolios"]),
         roles=frozenset(titles["roles"]),

@@ -97,7 +97,7 @@ COMMENT ON COLUMN mention_candidates.sentence_idx IS 'The sentence holding the m
 COMMENT ON COLUMN mention_candidates.char_start IS 'Start of the mention in raw_text (code points, 0-based).';
 COMMENT ON COLUMN mention_candidates.char_end IS 'End of the mention in raw_text (exclusive).';
 COMMENT ON COLUMN mention_candidates.text IS 'The mention exactly as raw_text has it: raw_text[char_start:char_end].';
-COMMENT ON COLUMN mention_candidates.label IS 'PERSON, ORG, GPE, LOC, NORP, FAC or DATE.';
+COMMENT ON COLUMN mention_candidates.label IS 'PERSON, ORG, GPE, LOC, NORP, FAC, EVENT or DATE.';
 COMMENT ON COLUMN mention_candidates.confidence IS 'How sure the rule that found it is, 0..1.';
 COMMENT ON COLUMN mention_candidates.method IS 'What found it: gazetteer:<source>, rule:<cue>, or model:<spaCy pipeline>.';
 COMMENT ON COLUMN mention_candidates.link IS 'The gazetteer record it was linked to (geonames:<id>, iso3166-2:<code>, org:…, norp:…, person:…), if any.';
@@ -123,7 +123,7 @@ CREATE TABLE entities (
 COMMENT ON TABLE entities IS 'One row per resolved real-world entity, across all documents.';
 COMMENT ON COLUMN entities.entity_id IS 'Stable across runs for the same inputs: a hash of the gazetteer link, or of the label and canonical name.';
 COMMENT ON COLUMN entities.name IS 'Canonical name.';
-COMMENT ON COLUMN entities.label IS 'PERSON, ORG, GPE, LOC, NORP or FAC.';
+COMMENT ON COLUMN entities.label IS 'PERSON, ORG, GPE, LOC, NORP, FAC or EVENT.';
 COMMENT ON COLUMN entities.aliases IS 'Every surface form that resolved to this entity, sorted.';
 COMMENT ON COLUMN entities.country_iso3 IS 'ISO 3166-1 alpha-3 of the country the entity is or belongs to, where known.';
 COMMENT ON COLUMN entities.geonames_id IS 'GeoNames id, for places.';
@@ -158,7 +158,7 @@ COMMENT ON COLUMN entity_mentions.sentence_idx IS 'The sentence holding the ment
 COMMENT ON COLUMN entity_mentions.char_start IS 'Start of the mention in raw_text (code points, 0-based).';
 COMMENT ON COLUMN entity_mentions.char_end IS 'End of the mention in raw_text (exclusive).';
 COMMENT ON COLUMN entity_mentions.text IS 'The mention exactly as raw_text has it: raw_text[char_start:char_end].';
-COMMENT ON COLUMN entity_mentions.label IS 'PERSON, ORG, GPE, LOC, NORP, FAC or DATE.';
+COMMENT ON COLUMN entity_mentions.label IS 'PERSON, ORG, GPE, LOC, NORP, FAC, EVENT or DATE.';
 COMMENT ON COLUMN entity_mentions.entity_id IS 'The resolved entity (entities.entity_id); null only for DATE.';
 COMMENT ON COLUMN entity_mentions.confidence IS 'How sure the rule that found it is, 0..1.';
 COMMENT ON COLUMN entity_mentions.method IS 'What found it: gazetteer:<source>, rule:<cue>, or model:<spaCy pipeline>.';

@@ -18,6 +18,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from functools import cache
 from importlib import resources
+from itertools import pairwise
 
 import spacy
 from spacy.language import Language
@@ -106,6 +107,10 @@ def recognize(docs: Sequence[Doc], model: Language | None = None) -> list[list[M
     found = [_add_recurring_names(doc, mentions, recurring) for doc, mentions in zip(docs, found, strict=True)]
     if _is_sports_report(docs, rule):
         found = [_countries_as_teams(doc, mentions, rule) for doc, mentions in zip(docs, found, strict=True)]
+    found = [_label_defined_acronyms(doc, mentions) for doc, mentions in zip(docs, found, strict=True)]
+    found = [
+        [m for m in mentions if not _names_a_vehicle(doc, m, rule)] for doc, mentions in zip(docs, found, strict=True)
+    ]
     if model is not None:
         name = f"{model.meta.get('lang', '')}_{model.meta.get('name', '')}"
         found = [_merge_model(mentions, model(doc.text), name) for doc, mentions in zip(docs, found, strict=True)]
@@ -770,6 +775,31 @@ def _countries_as_teams(doc: Doc, mentions: list[Mention], rule: Rules) -> list[
         else:
             teams.append(mention)
     return teams
+
+
+def _label_defined_acronyms(doc: Doc, mentions: list[Mention]) -> list[Mention]:
+    """An acronym in brackets after a name is that name's ("Kennedy Space Center (KSC)"), and so
+    is every later use of it in the same text."""
+    defined: dict[str, str] = {}
+    ordered = sorted(mentions, key=lambda m: m.start)
+    for previous, mention in pairwise(ordered):
+        between = doc.text[previous.end : mention.start]
+        if mention.method == "rule:acronym" and between.strip() == "(":
+            defined[doc.text[mention.start : mention.end]] = previous.label
+    return [
+        replace(m, label=defined[doc.text[m.start : m.end]], method="rule:defined_acronym")
+        if m.method == "rule:acronym" and doc.text[m.start : m.end] in defined
+        else m
+        for m in mentions
+    ]
+
+
+def _names_a_vehicle(doc: Doc, mention: Mention, rule: Rules) -> bool:
+    """A place name right after a vehicle word names the vehicle ("Space Shuttle Columbia")."""
+    if mention.label not in ("GPE", "LOC"):
+        return False
+    span = doc.char_span(mention.start, mention.end)
+    return span is not None and span.start > 0 and doc[span.start - 1].text in rule.vehicle_words
 
 
 def _is_town(mention: Mention) -> bool:

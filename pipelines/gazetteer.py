@@ -74,6 +74,7 @@ class Rules:
     place_suffixes: dict[str, frozenset[str]]
     place_prefixes: dict[str, frozenset[str]]
     subdivision_words: frozenset[str]
+    vehicle_words: frozenset[str]
     sports_words: frozenset[str]
     place_prepositions: frozenset[str]
 
@@ -157,6 +158,7 @@ def rules() -> Rules:
         place_suffixes={label: frozenset(words) for label, words in places["place_suffixes"].items()},
         place_prefixes={label: frozenset(words) for label, words in places["place_prefixes"].items()},
         subdivision_words=frozenset(places["subdivision_words"]["words"]),
+        vehicle_words=frozenset(places["vehicle_words"]["words"]),
         sports_words=frozenset(data["sports"]["words"]),
         place_prepositions=frozenset(data["sports"]["place_prepositions"]),
     )

@@ -50,6 +50,8 @@ APPOSITION_WINDOW = 5
 SPORTS_MIN_WORDS = 8
 SPORTS_MIN_SCORES = 2
 SCORE = re.compile(r"\b\d{1,2}\s?-\s?\d{1,2}\b")  # clean text has plain hyphens for dashes
+# A capitalized word rarer than this before a town's name makes the town's name a surname.
+RARE_NAME_ZIPF = 2.0
 # A person whose surname later mentions join must have been found this surely.
 KNOWN_PERSON_CONFIDENCE = 0.8
 # A capitalized word no rule explains, seen this often in an article, is taken as an organization.
@@ -363,7 +365,11 @@ def _gazetteer_piece(doc: Doc, k: int, end: int, gaz: Gazetteer) -> _Piece | Non
 def _town_in_a_name(doc: Doc, k: int, entry: Entry, gaz: Gazetteer) -> bool:
     """A town's name right after a given name is a surname ("Dean Kamen", "Marc Lamont Hill"), and
     a town named like a given name before a capitalized word is one ("Regina Ip", "Alvin Yeung")."""
-    if entry.kind not in ("city", "subdivision") or entry.population >= SMALL_PLACE_IN_NAME:
+    if entry.kind not in ("city", "subdivision"):
+        return False
+    if _after_rare_name_word(doc, k, gaz):
+        return True  # "Valeska Paris"
+    if entry.population >= SMALL_PLACE_IN_NAME:
         return False
     after_given_name = k > 0 and doc[k - 1].text in gaz.given_names and _is_capitalized(doc[k - 1])
     before_surname = (
@@ -374,6 +380,19 @@ def _town_in_a_name(doc: Doc, k: int, entry: Entry, gaz: Gazetteer) -> bool:
         and doc[k + 1].text not in rules().not_names
     )
     return after_given_name or before_surname
+
+
+def _after_rare_name_word(doc: Doc, k: int, gaz: Gazetteer) -> bool:
+    """The word before is a capitalized rare word that names nothing known: a given name the
+    dictionary lacks ("Valeska"), so the place name after it is a surname."""
+    if k == 0 or not _is_capitalized(doc[k - 1]) or not _glued_by_space(doc[k - 1], doc[k]):
+        return False
+    before = doc[k - 1]
+    return before.is_alpha and not gaz.lookup(before.text) and not is_common_word(before.text, RARE_NAME_ZIPF)
+
+
+def _glued_by_space(left: Token, right: Token) -> bool:
+    return left.i + 1 == right.i and left.whitespace_ == " "
 
 
 def _pick_entry(entries: list[Entry], doc: Doc, start: int, end: int) -> Entry:
@@ -804,7 +823,7 @@ def _names_a_vehicle(doc: Doc, mention: Mention, rule: Rules) -> bool:
 
 def _is_town(mention: Mention) -> bool:
     entry = mention.entry
-    return entry is not None and entry.kind == "city" and entry.capital_of is None
+    return entry is not None and entry.kind == "city"
 
 
 def _merge_model(mentions: list[Mention], model_doc: Doc, model_name: str) -> list[Mention]:

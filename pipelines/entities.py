@@ -730,12 +730,15 @@ def _uncovered_capitalized_words(doc: Doc, mentions: list[Mention]) -> Iterator[
 
 def _recurring_unknown_names(docs: Sequence[Doc], found: Sequence[list[Mention]]) -> set[str]:
     """Words the article capitalizes mid-sentence at least twice, more often than it writes them in
-    lower case, and no rule explains ("Scientology", "Twitter"): names of organizations, most often."""
+    lower case, mostly without "the" (things take it: "the Hajj", "the Internet"), and no rule
+    explains ("Scientology", "Twitter"): names of organizations, most often."""
     rule, gaz = rules(), gazetteer()
     counts: Counter[str] = Counter()
     lower: Counter[str] = Counter()
+    after_the: Counter[str] = Counter()
     for doc, mentions in zip(docs, found, strict=True):
         lower.update(t.lower_ for t in doc if t.is_lower and t.is_alpha)
+        after_the.update(t.text for t in doc if t.i > 0 and doc[t.i - 1].lower_ == "the")
         counts.update(
             t.text
             for t in _uncovered_capitalized_words(doc, mentions)
@@ -747,7 +750,11 @@ def _recurring_unknown_names(docs: Sequence[Doc], found: Sequence[list[Mention]]
             and t.text not in rule.portfolio_words
             and not gaz.lookup(t.text)
         )
-    return {word for word, n in counts.items() if n >= RECURRING_NAME_MIN and lower[word.lower()] < n}
+    return {
+        word
+        for word, n in counts.items()
+        if n >= RECURRING_NAME_MIN and lower[word.lower()] < n and after_the[word] * 2 < n
+    }
 
 
 def _add_recurring_names(doc: Doc, mentions: list[Mention], recurring: set[str]) -> list[Mention]:

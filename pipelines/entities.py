@@ -110,6 +110,7 @@ def recognize(docs: Sequence[Doc], model: Language | None = None) -> list[list[M
     if _is_sports_report(docs, rule):
         found = [_countries_as_teams(doc, mentions, rule) for doc, mentions in zip(docs, found, strict=True)]
     found = [_label_defined_acronyms(doc, mentions) for doc, mentions in zip(docs, found, strict=True)]
+    found = [_join_split_names(doc, mentions, gaz, rule) for doc, mentions in zip(docs, found, strict=True)]
     found = [
         [m for m in mentions if not _names_a_vehicle(doc, m, rule)] for doc, mentions in zip(docs, found, strict=True)
     ]
@@ -721,22 +722,24 @@ def _add_known_surnames(doc: Doc, mentions: list[Mention], people: dict[str, Men
 
 
 def _uncovered_capitalized_words(doc: Doc, mentions: list[Mention]) -> Iterator[Token]:
-    """Capitalized words inside sentences that no mention covers."""
+    """Capitalized words that no mention covers, sentence starts included."""
     covered = {i for m in mentions for i in range(m.start, m.end)}
     for token in doc:
-        if _is_capitalized(token) and not token.is_sent_start and token.idx not in covered:
+        if _is_capitalized(token) and token.idx not in covered:
             yield token
 
 
 def _recurring_unknown_names(docs: Sequence[Doc], found: Sequence[list[Mention]]) -> set[str]:
-    """Words the article capitalizes mid-sentence at least twice, more often than it writes them in
-    lower case, mostly without "the" (things take it: "the Hajj", "the Internet"), and no rule
-    explains ("Scientology", "Twitter"): names of organizations, most often."""
+    """Words the article capitalizes at least twice (once mid-sentence at least), more often than
+    it writes them in lower case, mostly without "the" (things take it: "the Hajj", "the
+    Internet"), and no rule explains ("Scientology", "Twitter"): names of organizations, mostly."""
     rule, gaz = rules(), gazetteer()
     counts: Counter[str] = Counter()
+    mid_sentence: set[str] = set()
     lower: Counter[str] = Counter()
     after_the: Counter[str] = Counter()
     for doc, mentions in zip(docs, found, strict=True):
+        mid_sentence |= {t.text for t in _uncovered_capitalized_words(doc, mentions) if not t.is_sent_start}
         lower.update(t.lower_ for t in doc if t.is_lower and t.is_alpha)
         after_the.update(t.text for t in doc if t.i > 0 and doc[t.i - 1].lower_ == "the")
         counts.update(
@@ -753,7 +756,7 @@ def _recurring_unknown_names(docs: Sequence[Doc], found: Sequence[list[Mention]]
     return {
         word
         for word, n in counts.items()
-        if n >= RECURRING_NAME_MIN and lower[word.lower()] < n and after_the[word] * 2 < n
+        if n >= RECURRING_NAME_MIN and word in mid_sentence and lower[word.lower()] < n and after_the[word] * 2 < n
     }
 
 
@@ -801,6 +804,33 @@ def _countries_as_teams(doc: Doc, mentions: list[Mention], rule: Rules) -> list[
         else:
             teams.append(mention)
     return teams
+
+
+def _join_split_names(doc: Doc, mentions: list[Mention], gaz: Gazetteer, rule: Rules) -> list[Mention]:
+    """One person's name found in two parts is one mention ("Leung" "Che-cheung"); a lone surname
+    takes the given name just before it ("Alvin" "Yeung", "Claudia" "Mo")."""
+    ordered = sorted(mentions, key=lambda m: m.start)
+    joined: list[Mention] = []
+    for mention in ordered:
+        previous = joined[-1] if joined else None
+        gap = doc.text[previous.end : mention.start] if previous else None
+        if previous is not None and gap == " " and previous.label == mention.label == "PERSON":
+            joined[-1] = replace(previous, end=mention.end)
+            continue
+        joined.append(_with_given_name_before(doc, mention, gaz, rule) if mention.label == "PERSON" else mention)
+    return joined
+
+
+def _with_given_name_before(doc: Doc, mention: Mention, gaz: Gazetteer, rule: Rules) -> Mention:
+    span = doc.char_span(mention.start, mention.end)
+    if span is None or len(span) != 1 or span.start == 0:
+        return mention
+    before = doc[span.start - 1]
+    is_name = before.text in gaz.given_names or not is_common_word(before.text, RARE_NAME_ZIPF)
+    known_word = before.text in rule.not_names or before.text in rule.person_titles or bool(gaz.lookup(before.text))
+    if _glued_by_space(before, span[0]) and _is_capitalized(before) and is_name and not known_word:
+        return replace(mention, start=before.idx)
+    return mention
 
 
 def _label_defined_acronyms(doc: Doc, mentions: list[Mention]) -> list[Mention]:

@@ -204,6 +204,8 @@ def _is_ordinary_first_word(token: Token, rule: Rules) -> bool:
         return False
     if _run_ends_in_organization_head(token, rule):
         return False
+    if _gazetteer_piece(token.doc, token.i, token.sent.end, gazetteer()) is not None:
+        return False  # "New Zealand's Prime Minister"
     nxt = token.nbor(1) if token.i + 1 < len(token.doc) else None
     if nxt is not None and _is_capitalized(nxt) and nxt.text not in rule.not_names:
         return is_common_word(text, SENTENCE_START_COMMON_ZIPF) and not _could_start_org(token, rule)
@@ -472,6 +474,8 @@ def _organization_piece(doc: Doc, k: int, end: int, rule: Rules) -> _Piece | Non
         return _Piece(k, stop, "name", "ORG", "rule:organization_head", 0.85)
     if doc[k].text in rule.organization_starts and end - k >= 2:
         stop = next((j for j in range(k + 1, end) if doc[j].text in rule.person_titles), end)
+        if stop - k >= 2 and doc[k].text in rule.place_suffixes["FAC"]:
+            return _Piece(k, stop, "name", "FAC", "rule:facility_start", 0.8)  # "Museum of Flight"
         if stop - k >= 2:
             return _Piece(k, stop, "name", "ORG", "rule:organization_start", 0.8)
     return None

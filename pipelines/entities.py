@@ -60,6 +60,8 @@ RECURRING_NAME_MIN = 2
 GIVEN_NAME_SURNAME_ZIPF = 4.0
 # Words before a name that may give its sector.
 SECTOR_WINDOW = 4
+# Sectors that qualify another role word ("rebel commander", "opposition leader") and win over it.
+QUALIFYING_SECTORS = ("REB", "OPP")
 # A place this small right after a given name is part of the person's name.
 SMALL_PLACE_IN_NAME = 500_000
 # A place in a country the article names, and a national capital, outweigh bigger namesakes.
@@ -669,17 +671,21 @@ def _country_before(doc: Doc, start: int, rule: Rules) -> str | None:
 
 def _sector(doc: Doc, start: int, end: int, rule: Rules) -> str | None:
     """The actor sector the name or the words just before it in its sentence say ("Foreign
-    Ministry" → GOV, "rebel commander" → REB): the word nearest the name's end wins."""
+    Ministry" → GOV): the cue nearest the name's end wins, but a rebel or opposition cue outranks
+    the role it qualifies ("rebel commander" → REB, not MIL)."""
     first = max(doc[start].sent.start, start - SECTOR_WINDOW)
     words = [t.lower_ for t in doc[first:end]]
-    best: tuple[int, str] | None = None
+    found: dict[str, int] = {}
     for sector, cues in rule.sectors.items():
         for cue in cues:
             n = len(cue.split())
             for i in range(len(words) - n + 1):
-                if " ".join(words[i : i + n]) == cue and (best is None or i + n > best[0]):
-                    best = (i + n, sector)
-    return best[1] if best else None
+                if " ".join(words[i : i + n]) == cue:
+                    found[sector] = max(found.get(sector, 0), i + n)
+    if not found:
+        return None
+    qualifying = [sector for sector in QUALIFYING_SECTORS if sector in found]
+    return qualifying[0] if qualifying else max(found, key=lambda sector: found[sector])
 
 
 # --------------------------------------------------------------------------------- whole article

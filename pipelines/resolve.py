@@ -81,7 +81,7 @@ def resolve_entities(mentions: Iterable[Row]) -> Resolution:
 
 def _cluster_for(mention: Row, clusters: dict[str, _Cluster], people: list[_Cluster]) -> _Cluster:
     """The cluster a mention joins by its link, or by its name when it has none."""
-    entry = _entry(mention.get("link"))
+    entry = _entry(mention.get("link")) or _entry_named(mention)
     label = entry.label if entry else mention["label"]
     if entry is not None:
         key = entry.link
@@ -94,6 +94,16 @@ def _cluster_for(mention: Row, clusters: dict[str, _Cluster], people: list[_Clus
         if label == "PERSON":
             _register_person(clusters[key], mention["text"], people)
     return clusters[key]
+
+
+def _entry_named(mention: Row) -> Entry | None:
+    """The gazetteer record an unlinked place or nationality is named exactly ("Russia's" → Russia)."""
+    if mention["label"] not in ("GPE", "LOC", "NORP"):
+        return None
+    entries = [
+        e for e in gazetteer().lookup(POSSESSIVE.sub("", mention["text"]).strip()) if e.label == mention["label"]
+    ]
+    return entries[0] if len(entries) == 1 else None
 
 
 def _entry(link: str | None) -> Entry | None:

@@ -97,7 +97,6 @@ SAME_ENTITY = [
     pytest.param(
         [("Russia", "GPE"), ("Russia's", "GPE")],
         id="possessive-place",
-        marks=pipeline_bug('an unlinked "Russia\'s" is keyed by its text and never looked up in the gazetteer'),
     ),
     pytest.param([("U.N.", "ORG"), ("UN", "ORG"), ("United Nations", "ORG")], id="UN-gazetteer"),
     pytest.param([("Daesh", "ORG"), ("ISIS", "ORG"), ("Islamic State", "ORG")], id="Daesh-ISIS-Islamic-State"),
@@ -308,7 +307,6 @@ ENTITY_FACTS = [
         "Zahran Alloush",
         {"sector": "REB"},
         id="rebel-commander-REB",
-        marks=pipeline_bug("sector words are tried in dict order, GOV/MIL first: 'Rebel commander' gives MIL"),
     ),
 ]
 

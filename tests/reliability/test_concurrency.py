@@ -1,0 +1,131 @@
+"""Concurrency and determinism: two runs at once on one warehouse (the sensor's and a manual one),
+reader processes querying news.duckdb while runs re-materialize it, and runs in different processes
+on the same inputs giving the same tables."""
+
+import json
+import subprocess
+import time
+from collections import Counter
+from collections.abc import Callable
+from pathlib import Path
+
+import dagster as dg
+import pytest
+
+from warehouse.database import database_path
+
+Snapshot = dict[str, int | None]
+Materialize = Callable[..., dg.ExecuteInProcessResult]
+StartProcess = Callable[..., subprocess.Popen[str]]
+
+
+def wait_for(condition: Callable[[], bool], timeout: float) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.01)
+    return False
+
+
+def written_since(warehouse_dir: Path, since_ns: int) -> bool:
+    """Whether any Parquet file of the warehouse was written after `since_ns`."""
+    for path in (warehouse_dir / "parquet").glob("*/*.parquet"):
+        try:
+            if path.stat().st_mtime_ns > since_ns:
+                return True
+        except FileNotFoundError:
+            continue  # deleted by the run between listing and stat
+    return False
+
+
+def finished_cleanly(run: subprocess.Popen[str]) -> bool:
+    """True when the run succeeded; a failed run must say so and why, and exit 1."""
+    out, err = run.communicate(timeout=600)
+    if run.returncode != 0:
+        assert run.returncode == 1 and "Run FAILED" in out and "failed:" in err, (run.returncode, out, err[-3000:])
+    return run.returncode == 0
+
+
+def stop_readers(readers: list[subprocess.Popen[str]], stop: Path) -> list[dict[str, int]]:
+    """Stop the readers; each must have exited cleanly, having never seen an error or a partial state."""
+    stop.touch()
+    summaries = []
+    for reader in readers:
+        out, err = reader.communicate(timeout=120)
+        assert reader.returncode == 0, err[-3000:]
+        summaries.append(json.loads(out))
+    return summaries
+
+
+def test_two_runs_at_once_serialize_readers_see_whole_snapshots_and_the_tables_do_not_change(
+    tmp_path: Path,
+    seeds_dir: Path,
+    materialize: Materialize,
+    reader: StartProcess,
+    cli_run: StartProcess,
+    snapshot: Callable[[Path], Snapshot],
+    table_hash: Callable[..., str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    warehouse_dir, home = tmp_path / "warehouse", tmp_path / "dagster_home"  # home: shared, as `make` shares it
+    home.mkdir()
+    monkeypatch.setenv("DAGSTER_HOME", str(home))
+    with dg.DagsterInstance.get() as shared:  # the first run, as `make run` makes it, in this process
+        assert materialize(shared, seeds_dir, warehouse_dir).success
+        first = table_hash(database_path(warehouse_dir), frozenset())
+        stop = tmp_path / "stop"
+        readers = [reader(database_path(warehouse_dir), stop, pause=0.2) for _ in range(2)]
+        manual = cli_run(seeds_dir, warehouse_dir, home, hash_seed=1)  # `make run`, another process
+        started = time.time_ns()
+        assert wait_for(lambda: written_since(warehouse_dir, started), timeout=300)
+        sensors = materialize(shared, seeds_dir, warehouse_dir)  # the daemon's run, while the other one writes
+    succeeded = [sensors.success, finished_cleanly(manual)]
+    summaries = stop_readers(readers, stop)
+    assert any(succeeded), "two runs at once: one may fail cleanly, not both"
+    assert all(summary["queries"] > 0 for summary in summaries), summaries
+    snapshot(database_path(warehouse_dir))
+    # Determinism: the same inputs processed again, in another process with another hash seed, give
+    # the very same rows; nothing is left out of the comparison (the files and their mtimes are the same).
+    assert table_hash(database_path(warehouse_dir), frozenset()) == first
+    leftovers = [path.name for path in warehouse_dir.rglob("*") if ".tmp-" in path.name or ".building" in path.name]
+    assert leftovers == [] and list((warehouse_dir / ".commits").iterdir()) == []
+
+
+@pytest.mark.stress
+def test_stress_readers_held_for_a_minute_while_runs_go_on(
+    tmp_path: Path,
+    seeds_dir: Path,
+    instance: dg.DagsterInstance,
+    materialize: Materialize,
+    reader: StartProcess,
+    articles: Callable[..., None],
+    snapshot: Callable[[Path], Snapshot],
+    figures: Counter[str],
+) -> None:
+    n_readers, hold_seconds = 4, 60
+    warehouse_dir = tmp_path / "warehouse"
+    assert materialize(instance, seeds_dir, warehouse_dir).success
+    stop = tmp_path / "stop"
+    readers = [reader(database_path(warehouse_dir), stop, pause=0.05) for _ in range(n_readers)]
+    started, runs, inputs = time.monotonic(), 0, 0
+    while time.monotonic() - started < hold_seconds:
+        if runs % 2 == 0:
+            articles(seeds_dir, first=0, count=5, revision=runs)
+        else:
+            for path in seeds_dir.glob("article_*.txt"):
+                path.unlink()
+        assert materialize(instance, seeds_dir, warehouse_dir).success
+        runs, inputs = runs + 1, inputs + len(list(seeds_dir.glob("*.txt")))
+    held = time.monotonic() - started
+    summaries = stop_readers(readers, stop)
+    assert all(summary["states"] >= 2 for summary in summaries), summaries  # each saw the warehouse change
+    files = len(list(seeds_dir.glob("*.txt")))
+    counts = snapshot(database_path(warehouse_dir))
+    figures["reader_seconds"] += n_readers * held
+    figures["inputs"] += inputs
+    figures["rows_lost"] += files - counts["documents"] - counts["rejected_documents"]
+    figures["runs while readers held"] += runs
+    figures["reader queries"] += sum(summary["queries"] for summary in summaries)
+    print(f"\n{n_readers} readers held {held:.0f} s over {runs} runs: {summaries}")
+    assert counts["documents"] + counts["rejected_documents"] == files

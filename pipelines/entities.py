@@ -119,10 +119,16 @@ def recognize(docs: Sequence[Doc], model: Language | None = None) -> list[list[M
     if model is not None:
         name = f"{model.meta.get('lang', '')}_{model.meta.get('name', '')}"
         found = [_merge_model(mentions, model(doc.text), name) for doc, mentions in zip(docs, found, strict=True)]
-    return [
-        sorted(mentions + _dates(doc), key=lambda m: (m.start, m.end))
-        for doc, mentions in zip(docs, found, strict=True)
-    ]
+    return [_with_dates(mentions, _dates(doc)) for doc, mentions in zip(docs, found, strict=True)]
+
+
+def _with_dates(names: list[Mention], dates: list[Mention]) -> list[Mention]:
+    """Names and dates, never two on overlapping spans: a date spelled exactly like a name ("Jan",
+    "May") wins, any other date that overlaps a name gives way to it."""
+    date_spans = {(d.start, d.end) for d in dates}
+    names = [n for n in names if (n.start, n.end) not in date_spans]
+    dates = [d for d in dates if not any(_overlaps(n, d.start, d.end) for n in names)]
+    return sorted(names + dates, key=lambda m: (m.start, m.end))
 
 
 def _recognize_doc(doc: Doc, gaz: Gazetteer, rule: Rules) -> Iterator[Mention]:

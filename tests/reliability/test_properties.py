@@ -71,6 +71,11 @@ def test_any_file_is_processed_with_lineage_or_rejected_with_a_known_code(data: 
     assert_the_file_is_processed_or_rejected_with_lineage(data)
 
 
+def test_a_word_that_is_both_a_given_name_and_a_month_is_one_mention() -> None:
+    """Found by the stress variant below: "Jan" was once both a PERSON and a DATE on one span."""
+    assert_the_file_is_processed_or_rejected_with_lineage(b"Talks resume\n\nThe envoy came. :Jan")
+
+
 @pytest.mark.stress
 @STRESS_SETTINGS
 @given(SEED_BYTES)

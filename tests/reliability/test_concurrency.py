@@ -65,7 +65,7 @@ def test_two_runs_at_once_serialize_readers_see_whole_snapshots_and_the_tables_d
     reader: StartProcess,
     cli_run: StartProcess,
     snapshot: Callable[[Path], Snapshot],
-    table_hash: Callable[..., str],
+    table_hash: Callable[[Path], str],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     warehouse_dir, home = tmp_path / "warehouse", tmp_path / "dagster_home"  # home: shared, as `make` shares it
@@ -73,7 +73,7 @@ def test_two_runs_at_once_serialize_readers_see_whole_snapshots_and_the_tables_d
     monkeypatch.setenv("DAGSTER_HOME", str(home))
     with dg.DagsterInstance.get() as shared:  # the first run, as `make run` makes it, in this process
         assert materialize(shared, seeds_dir, warehouse_dir).success
-        first = table_hash(database_path(warehouse_dir), frozenset())
+        first = table_hash(database_path(warehouse_dir))
         stop = tmp_path / "stop"
         readers = [reader(database_path(warehouse_dir), stop, pause=0.2) for _ in range(2)]
         manual = cli_run(seeds_dir, warehouse_dir, home, hash_seed=1)  # `make run`, another process
@@ -87,7 +87,7 @@ def test_two_runs_at_once_serialize_readers_see_whole_snapshots_and_the_tables_d
     snapshot(database_path(warehouse_dir))
     # Determinism: the same inputs processed again, in another process with another hash seed, give
     # the very same rows; nothing is left out of the comparison (the files and their mtimes are the same).
-    assert table_hash(database_path(warehouse_dir), frozenset()) == first
+    assert table_hash(database_path(warehouse_dir)) == first
     leftovers = [path.name for path in warehouse_dir.rglob("*") if ".tmp-" in path.name or ".building" in path.name]
     assert leftovers == [] and list((warehouse_dir / ".commits").iterdir()) == []
 

@@ -1,0 +1,663 @@
+"""Events in one article: who did what to whom, where and when, coded in PLOVER's 16 types.
+
+Triggers, modes, role nouns and modality cues are data (`lexicons/events.toml`). The extractor reads
+the same spaCy paragraphs and entity mentions as recognition, one sentence at a time, without a
+parser: it cuts the sentence into noun phrases around the mentions, finds each trigger's clause,
+and takes the actor from the nearest noun phrase before the trigger that no preposition governs
+(the agent of a "by" phrase for a passive), the recipient from the first one after it, the place
+from a place name after "in"/"at", and the date from the nearest DATE mention.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, replace
+from functools import cache
+from importlib import resources
+
+from spacy.tokens import Doc, Span
+
+from pipelines.dates import Anchor, ResolvedDate, resolve_date
+from pipelines.entities import Mention
+from pipelines.gazetteer import rules as entity_rules
+from pipelines.sentences import sentence_pipeline
+
+ROLES = ("actor", "recipient")
+MODALITIES = ("asserted", "future", "hypothetical", "negated")
+# PLOVER's 16 types and the CAMEO root each corresponds to (modes may refine it: see the lexicon).
+CAMEO_ROOTS: dict[str, str] = {
+    "AGREE": "03", "CONSULT": "04", "SUPPORT": "05", "CONCEDE": "08", "COOPERATE": "06", "AID": "07",
+    "RETREAT": "08", "REQUEST": "02", "ACCUSE": "11", "REJECT": "12", "THREATEN": "13", "PROTEST": "14",
+    "SANCTION": "16", "MOBILIZE": "15", "COERCE": "17", "ASSAULT": "18",
+}  # fmt: skip
+PLOVER_TYPES = tuple(CAMEO_ROOTS)
+# Types news often reports with the doer unstated ("were released", "was forced out of Raqqa"):
+# an event of these types may have recipients only. Every other type needs an actor.
+ACTOR_OPTIONAL_TYPES = frozenset({"ASSAULT", "COERCE", "PROTEST", "MOBILIZE", "RETREAT"})
+# Labels of mentions that can take part in an event, and those that can be its place.
+ARGUMENT_LABELS = frozenset({"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC"})
+PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
+# CONSULT without a host: every participant is an actor (PLOVER manual, "Compound and Reciprocal Actors").
+RECIPROCAL_TYPES = frozenset({"CONSULT", "COOPERATE"})
+NON_RECIPROCAL_MODES = frozenset({"visit"})
+# A nationality right before these nominal triggers is their actor ("Russian airstrikes"), but not
+# before talks, which it only describes ("intra-Syrian talks").
+TOPIC_MODIFIED_TYPES = frozenset({"CONSULT", "AGREE"})
+POSSESSIVE_MARKS = frozenset({"'s", "\u2019s", "'", "\u2019"})
+# Words that may stand between a trigger and its object ("urged the parties", "talks with the U.N.").
+MAX_OBJECT_GAP = 5
+
+
+@dataclass(frozen=True)
+class Argument:
+    """An entity mention taking part in an event, and the sector its role noun gives ("delegation")."""
+
+    mention: Mention
+    role: str
+    sector: str | None = None
+
+
+@dataclass(frozen=True)
+class Event:
+    """One event mention, with character offsets into the paragraph it was read from."""
+
+    start: int
+    end: int
+    trigger_start: int
+    trigger_end: int
+    event_type: str
+    mode: str | None
+    cameo_root: str | None
+    modality: str
+    arguments: tuple[Argument, ...]
+    location: Mention | None
+    date_mention: Mention | None
+    date: ResolvedDate
+    confidence: float
+    method: str
+
+
+# ------------------------------------------------------------------------------------------ lexicon
+@dataclass(frozen=True)
+class TriggerEntry:
+    """A trigger's words (lower-case tokens) and what it signals."""
+
+    words: tuple[str, ...]
+    event_type: str
+    mode: str | None
+    cameo_root: str
+    nominal: bool
+
+
+@dataclass(frozen=True)
+class EventLexicon:
+    """`lexicons/events.toml`, tokenized and inflected."""
+
+    triggers: dict[str, tuple[TriggerEntry, ...]]
+    future_types: dict[str, str]
+    role_sectors: dict[str, str | None]
+    np_inner: frozenset[str]
+    agent_prepositions: frozenset[str]
+    place_prepositions: frozenset[str]
+    recipient_prepositions: frozenset[str]
+    prepositions: frozenset[str]
+    list_links: frozenset[str]
+    be: frozenset[str]
+    clause_breaks: frozenset[str]
+    verb_chain: frozenset[str]
+    light_verbs: frozenset[str]
+    cues: dict[str, tuple[tuple[str, ...], ...]]
+    refusals: frozenset[str]
+
+
+@cache
+def event_lexicon() -> EventLexicon:
+    with resources.files("pipelines.lexicons").joinpath("events.toml").open("rb") as handle:
+        data = tomllib.load(handle)
+    irregular = {lemma: tuple(forms) for lemma, forms in data["irregular"].items() if lemma != "doubling"}
+    doubling = frozenset(data["irregular"]["doubling"])
+    entries: dict[tuple[str, ...], TriggerEntry] = {}
+    for block in data["triggers"]:
+        cameo = block.get("cameo", CAMEO_ROOTS[block["type"]])
+        for phrase in block.get("verbs", []):
+            for words in _verb_phrases(_tokens(phrase), irregular, doubling):
+                entries.setdefault(words, TriggerEntry(words, block["type"], block.get("mode"), cameo, False))
+        for phrase in block.get("nouns", []):
+            words = _tokens(phrase)
+            for form in (words, (*words[:-1], plural(words[-1]))):
+                entries.setdefault(form, TriggerEntry(form, block["type"], block.get("mode"), cameo, True))
+    by_first: dict[str, list[TriggerEntry]] = {}
+    for entry in entries.values():
+        by_first.setdefault(entry.words[0], []).append(entry)
+    syntax, words, modality = data["syntax"], data["words"], data["modality"]
+    titles = {title.lower() for title in entity_rules().person_titles}
+    return EventLexicon(
+        triggers={k: tuple(sorted(v, key=lambda e: -len(e.words))) for k, v in by_first.items()},
+        future_types=dict(data["future_types"]),
+        role_sectors={
+            noun: (None if sector == "NONE" else sector) for sector, nouns in data["roles"].items() for noun in nouns
+        },
+        np_inner=frozenset(word.lower() for word in words["np_inner"]) | titles,
+        agent_prepositions=frozenset(syntax["agent_prepositions"]),
+        place_prepositions=frozenset(syntax["place_prepositions"]),
+        recipient_prepositions=frozenset(syntax["recipient_prepositions"]),
+        prepositions=frozenset(syntax["prepositions"]),
+        list_links=frozenset(syntax["list_links"]),
+        be=frozenset(syntax["be"]),
+        clause_breaks=frozenset(syntax["clause_breaks"]),
+        verb_chain=frozenset(syntax["verb_chain"]),
+        light_verbs=frozenset(syntax["light_verbs"]),
+        cues={kind: tuple(_tokens(cue) for cue in modality[kind]) for kind in ("negated", "hypothetical", "future")},
+        refusals=frozenset(modality["refusals"]),
+    )
+
+
+def _tokens(phrase: str) -> tuple[str, ...]:
+    """A phrase as the tokenizer splits it ("cease-fire" → cease, -, fire), lower-cased."""
+    return tuple(token.lower_ for token in sentence_pipeline().tokenizer(phrase))
+
+
+def _verb_phrases(words: tuple[str, ...], irregular: dict[str, tuple[str, ...]], doubling: frozenset[str]):
+    """The phrase with its first word in every inflection ("shoot down" → shoots down, shot down…)."""
+    return [(form, *words[1:]) for form in verb_forms(words[0], irregular, doubling)]
+
+
+def verb_forms(lemma: str, irregular: dict[str, tuple[str, ...]], doubling: frozenset[str]) -> set[str]:
+    """Base, third person, past, participle and gerund of an English verb."""
+    stem = lemma + lemma[-1] if lemma in doubling else lemma
+    if lemma.endswith("e"):
+        past, gerund = lemma + "d", lemma[:-1] + "ing"
+    elif lemma.endswith("y") and lemma[-2:-1] not in "aeiou":
+        past, gerund = lemma[:-1] + "ied", lemma + "ing"
+    else:
+        past, gerund = stem + "ed", stem + "ing"
+    return {lemma, plural(lemma), past, gerund, *irregular.get(lemma, ())}
+
+
+def plural(word: str) -> str:
+    """English plural of a noun (and third person of a verb)."""
+    if word.endswith(("s", "sh", "ch", "x", "z")):
+        return word + "es"
+    if word.endswith("y") and word[-2:-1] not in "aeiou":
+        return word[:-1] + "ies"
+    return word + "s"
+
+
+# ------------------------------------------------------------------------------------------ phrases
+@dataclass(frozen=True)
+class Phrase:
+    """A noun phrase around one or more mentions: its tokens, its head mention, and what governs it."""
+
+    start: int
+    end: int
+    head: Mention
+    sector: str | None
+    governor: str | None
+    possessive: bool
+    apposition: bool
+    before_noun_event: bool = False
+
+
+@dataclass(frozen=True)
+class Trigger:
+    start: int
+    end: int
+    entry: TriggerEntry
+
+
+class Sentence:
+    """One sentence's tokens, mentions, noun phrases and triggers."""
+
+    def __init__(self, span: Span, mentions: Sequence[Mention], lex: EventLexicon) -> None:
+        self.span, self.lex = span, lex
+        self.doc: Doc = span.doc
+        self.lower = [token.lower_ for token in self.doc]
+        self.owner: dict[int, Mention] = {}
+        self.dates: list[tuple[int, int, Mention]] = []
+        for mention in mentions:
+            tokens = self.doc.char_span(mention.start, mention.end, alignment_mode="expand")
+            if tokens is None or not (span.start <= tokens.start < span.end):
+                continue
+            if mention.label == "DATE":
+                self.dates.append((tokens.start, tokens.end, mention))
+            elif mention.label in ARGUMENT_LABELS:
+                self.owner.update(dict.fromkeys(range(tokens.start, tokens.end), mention))
+        self.triggers = list(self._triggers())
+        nominal_starts = {t.start for t in self.triggers if t.entry.nominal}
+        self.phrases = [replace(p, before_noun_event=p.end in nominal_starts) for p in self._phrases()]
+
+    # ---------------------------------------------------------------- noun phrases
+    def _phrases(self) -> Iterator[Phrase]:
+        i = self.span.start
+        while i < self.span.end:
+            if i not in self.owner:
+                i += 1
+                continue
+            start = self._phrase_start(i)
+            end, heads = self._phrase_end(i)
+            yield self._phrase(start, end, heads)
+            i = end
+
+    def _inner(self, i: int) -> bool:
+        """Whether token i can sit inside a noun phrase around names."""
+        word = self.lower[i]
+        if i in self.owner or word in self.lex.np_inner or word in self.lex.role_sectors:
+            return True
+        return word == "of" and self._inner_of(i)
+
+    def _inner_of(self, i: int) -> bool:
+        """ "of" joins a role or place word to a name ("delegations of Turkey", "province of Idlib")."""
+        before, after = i - 1, i + 1
+        if before < self.span.start or after >= self.span.end:
+            return False
+        role_before = self.lower[before] in self.lex.role_sectors or self.lower[before] in self.lex.np_inner
+        role_after = after in self.owner or self.lower[after] in self.lex.np_inner
+        return role_before and before not in self.owner and role_after
+
+    def _phrase_start(self, i: int) -> int:
+        start = i
+        while start - 1 >= self.span.start and self._inner(start - 1) and not self._is_trigger_word(start - 1):
+            start -= 1
+        return start
+
+    def _phrase_end(self, i: int) -> tuple[int, list[Mention]]:
+        end, heads = i, []
+        while end < self.span.end and self._inner(end) and not self._is_trigger_word(end):
+            if end in self.owner and (not heads or heads[-1] is not self.owner[end]):
+                heads.append(self.owner[end])
+            end += 1
+        return end, heads
+
+    def _is_trigger_word(self, i: int) -> bool:
+        return i not in self.owner and self.lower[i] in self.lex.triggers and self.lower[i] not in self.lex.np_inner
+
+    def _phrase(self, start: int, end: int, mentions: list[Mention]) -> Phrase:
+        """The phrase's head: a country behind a role noun ("Syria's Bashar Assad regime" → Syria), else
+        its last name."""
+        words = self.lower[start:end]
+        roles = [word for word in words if word in self.lex.role_sectors]
+        sector = self.lex.role_sectors[roles[-1]] if roles else None
+        ends_in_role = end - 1 not in self.owner and bool(roles)
+        states = [m for m in mentions if m.label in {"GPE", "NORP"}]
+        head = states[0] if ends_in_role and states and sector else mentions[-1]
+        governor = self.lower[start - 1] if start > self.span.start else None
+        apposition = (
+            governor == ","
+            and start - 2 >= self.span.start
+            and self.owner.get(start - 2) is not None
+            and self.owner[start - 2].label == "PERSON"
+        )
+        possessive = self.lower[end - 1] in POSSESSIVE_MARKS
+        return Phrase(
+            start=start,
+            end=end,
+            head=head,
+            sector=sector if head.label != "PERSON" or ends_in_role else None,
+            governor=governor if governor in self.lex.prepositions else None,
+            possessive=possessive,
+            apposition=apposition,
+        )
+
+    # ---------------------------------------------------------------- triggers
+    def _triggers(self) -> Iterator[Trigger]:
+        i = self.span.start
+        while i < self.span.end:
+            entry = self._trigger_at(i)
+            if entry is None:
+                i += 1
+                continue
+            yield Trigger(i, i + len(entry.words), entry)
+            i += len(entry.words)
+
+    def _trigger_at(self, i: int) -> TriggerEntry | None:
+        if i in self.owner or self._is_name_word(i):
+            return None
+        for entry in self.lex.triggers.get(self.lower[i], ()):
+            end = i + len(entry.words)
+            words_match = end <= self.span.end and tuple(self.lower[i:end]) == entry.words
+            if words_match and not any(k in self.owner for k in range(i, end)):
+                return entry
+        return None
+
+    def _is_name_word(self, i: int) -> bool:
+        """A capitalized word inside the sentence is part of a name ("the Release of Detainees")."""
+        token = self.doc[i]
+        return i != self.span.start and token.text[:1].isupper() and not token.is_upper
+
+    # ---------------------------------------------------------------- clauses
+    def clause(self, trigger: Trigger) -> tuple[int, int]:
+        """The tokens of the trigger's clause: between the nearest clause breaks around it."""
+        start = trigger.start
+        while start - 1 >= self.span.start and self.lower[start - 1] not in self.lex.clause_breaks:
+            start -= 1
+        end = trigger.end
+        while end < self.span.end and self.lower[end] not in self.lex.clause_breaks:
+            end += 1
+        return start, end
+
+
+# ------------------------------------------------------------------------------------------ events
+def extract_events(
+    paragraphs: Sequence[Doc], mentions: Sequence[Sequence[Mention]], anchor: Anchor
+) -> list[list[Event]]:
+    """The events of each paragraph, given its mentions (paragraph offsets) and the document's date anchor."""
+    lex = event_lexicon()
+    return [
+        [event for sentence in doc.sents for event in _sentence_events(Sentence(sentence, found, lex), anchor)]
+        for doc, found in zip(paragraphs, mentions, strict=True)
+    ]
+
+
+def _sentence_events(sentence: Sentence, anchor: Anchor) -> list[Event]:
+    """A sentence's events, one per type and clause: "discussed … in a telephone conversation with"
+    and "held talks" are one CONSULT each, with the arguments of both words."""
+    by_clause: dict[tuple[tuple[int, int], str], Event] = {}
+    for trigger in sentence.triggers:
+        event = _event(sentence, trigger, anchor)
+        if event is None:
+            continue
+        key = (sentence.clause(trigger), event.event_type)
+        by_clause[key] = _merged(by_clause[key], event) if key in by_clause else event
+    return _without_repeats(list(by_clause.values()))
+
+
+def _merged(first: Event, second: Event) -> Event:
+    """Two triggers of one happening: the first trigger (a verb before its noun), both words'
+    arguments, the mode, place and date either gives."""
+    arguments = first.arguments + tuple(
+        a for a in second.arguments if a.mention not in {b.mention for b in first.arguments}
+    )
+    return replace(
+        first,
+        start=min(first.start, second.start),
+        end=max(first.end, second.end),
+        mode=first.mode or second.mode,
+        cameo_root=first.cameo_root if first.mode or not second.mode else second.cameo_root,
+        arguments=_reciprocal(first.event_type, first.mode or second.mode, arguments),
+        location=first.location or second.location,
+        date_mention=first.date_mention or second.date_mention,
+        date=first.date if first.date_mention else second.date,
+        confidence=max(first.confidence, second.confidence),
+    )
+
+
+def _reciprocal(event_type: str, mode: str | None, arguments: tuple[Argument, ...]) -> tuple[Argument, ...]:
+    """Without a host, every participant of a meeting is an actor."""
+    if event_type in RECIPROCAL_TYPES and mode not in NON_RECIPROCAL_MODES:
+        return tuple(replace(a, role="actor") for a in arguments)
+    return arguments
+
+
+def _event(sentence: Sentence, trigger: Trigger, anchor: Anchor) -> Event | None:
+    lex, entry = sentence.lex, trigger.entry
+    clause = sentence.clause(trigger)
+    passive = not entry.nominal and _is_passive(sentence, trigger)
+    actors, recipients = _arguments(sentence, trigger, clause, passive)
+    event_type, mode, cameo, modality = (
+        entry.event_type,
+        entry.mode,
+        entry.cameo_root,
+        _modality(sentence, trigger, clause),
+    )
+    if _refused(sentence, trigger):
+        event_type, mode, cameo, modality = "REJECT", None, CAMEO_ROOTS["REJECT"], "asserted"
+    elif modality == "future" and event_type in lex.future_types:
+        event_type = lex.future_types[event_type]
+        mode, cameo = None, CAMEO_ROOTS[event_type]
+    if event_type in RECIPROCAL_TYPES and mode not in NON_RECIPROCAL_MODES:
+        actors, recipients = actors + recipients, []
+    if not actors and event_type not in ACTOR_OPTIONAL_TYPES:
+        return None
+    if not actors and not recipients:
+        return None
+    used = {phrase.head for phrase in actors + recipients}
+    location = _location(sentence, trigger, clause, used)
+    date_mention, date_text, before = _date_mention(sentence, trigger, clause)
+    tense = "future" if modality == "future" else "past"
+    date = resolve_date(date_text, anchor, before, tense) if date_mention else _NO_DATE
+    arguments = tuple(
+        Argument(phrase.head, role, phrase.sector)
+        for role, phrases in (("actor", actors), ("recipient", recipients))
+        for phrase in _unique(phrases)
+    )
+    tokens = [trigger.start, trigger.end - 1] + [k for p in actors + recipients for k in (p.start, p.end - 1)]
+    doc = sentence.doc
+    return Event(
+        start=doc[min(tokens)].idx,
+        end=doc[max(tokens)].idx + len(doc[max(tokens)]),
+        trigger_start=doc[trigger.start].idx,
+        trigger_end=doc[trigger.end - 1].idx + len(doc[trigger.end - 1]),
+        event_type=event_type,
+        mode=mode,
+        cameo_root=cameo,
+        modality=modality,
+        arguments=arguments,
+        location=location,
+        date_mention=date_mention,
+        date=date,
+        confidence=_confidence(entry, actors, recipients),
+        method="rule:nominal" if entry.nominal else ("rule:passive" if passive else "rule:verbal"),
+    )
+
+
+_NO_DATE = ResolvedDate(None, "none", "no_date")
+
+
+def _unique(phrases: list[Phrase]) -> list[Phrase]:
+    seen: set[Mention] = set()
+    return [p for p in phrases if not (p.head in seen or seen.add(p.head))]
+
+
+def _confidence(entry: TriggerEntry, actors: list[Phrase], recipients: list[Phrase]) -> float:
+    """Higher when the clause gave both sides; nominal triggers are less sure than verbs."""
+    score = 0.55 + (0.2 if actors else 0) + (0.1 if recipients else 0) + (0 if entry.nominal else 0.1)
+    return round(min(score, 0.95), 2)
+
+
+# ------------------------------------------------------------------------------------------ arguments
+def _arguments(
+    sentence: Sentence, trigger: Trigger, clause: tuple[int, int], passive: bool
+) -> tuple[list[Phrase], list[Phrase]]:
+    """Actors and recipients of a trigger, as noun phrases of its clause."""
+    lex = sentence.lex
+    left = [p for p in sentence.phrases if clause[0] <= p.start and p.end <= trigger.start]
+    right = [p for p in sentence.phrases if trigger.end <= p.start and p.end <= clause[1]]
+    right = _before_next_trigger(sentence, trigger, right)
+    agents = _group(right, lambda p: p.governor in lex.agent_prepositions, sentence)
+    objects = _group(right, lambda p: _is_object(sentence, trigger, p), sentence, first_only=True)
+    if trigger.entry.nominal:
+        actors = _nominal_actors(sentence, trigger, left, right)
+        return actors or agents, [p for p in objects if p not in actors]
+    subject = _subject(sentence, left)
+    if passive:
+        return agents, subject
+    return subject, objects
+
+
+def _is_object(sentence: Sentence, trigger: Trigger, phrase: Phrase) -> bool:
+    """A phrase right after the trigger, bare or after a recipient preposition ("talks with the
+    U.N.", "strikes on the airport"), and not a place after "in"."""
+    lex = sentence.lex
+    if phrase.before_noun_event or (phrase.governor is not None and phrase.governor not in lex.recipient_prepositions):
+        return False
+    if phrase.governor in lex.place_prepositions and phrase.head.label in PLACE_LABELS:
+        return False
+    gap = sentence.lower[trigger.end : phrase.start]
+    return len(gap) <= MAX_OBJECT_GAP and all(
+        word in lex.prepositions or word in lex.np_inner or word in lex.role_sectors for word in gap
+    )
+
+
+def _before_next_trigger(sentence: Sentence, trigger: Trigger, phrases: list[Phrase]) -> list[Phrase]:
+    """A later trigger's verb owns the names after it."""
+    later = [t.start for t in sentence.triggers if t.start >= trigger.end and not t.entry.nominal]
+    return [p for p in phrases if not later or p.start < later[0]]
+
+
+def _subject(sentence: Sentence, left: list[Phrase]) -> list[Phrase]:
+    """The nearest ungoverned noun phrase before the verb, with the names listed with it."""
+    candidates = [p for p in left if p.governor is None and not (p.apposition or p.possessive or p.before_noun_event)]
+    if not candidates:
+        return []
+    group = [candidates[-1]]
+    for phrase in reversed(left[: left.index(candidates[-1])]):
+        if phrase.governor is not None or not _linked(sentence, phrase, group[-1]):
+            break
+        group.append(phrase)
+    return list(reversed(group))
+
+
+def _nominal_actors(sentence: Sentence, trigger: Trigger, left: list[Phrase], right: list[Phrase]) -> list[Phrase]:
+    """Who a noun's event is by: its possessor or agentive modifier ("Russia's intervention",
+    "UN-led talks"), the parties "between"/"of"/"among", else the subject of its clause's verb."""
+    modifier = _modifier(sentence, trigger, left)
+    if modifier:
+        return modifier
+    parties = _group(right, lambda p: p.governor in {"between", "among"}, sentence, first_only=True)
+    if parties and parties[0].start - trigger.end <= 3:
+        return parties
+    owners = _group(right, lambda p: p.governor == "of", sentence, first_only=True)
+    if owners and owners[0].start - trigger.end <= 2 and trigger.entry.event_type in RECIPROCAL_TYPES | {"PROTEST"}:
+        return owners
+    return _light_verb_subject(sentence, trigger, left)
+
+
+def _light_verb_subject(sentence: Sentence, trigger: Trigger, left: list[Phrase]) -> list[Phrase]:
+    """The subject of the verb that governs a noun event ("Russia held talks"), if a light verb does."""
+    subject = _subject(sentence, left)
+    if not subject:
+        return []
+    between = sentence.lower[subject[-1].end : trigger.start]
+    return subject if any(word in sentence.lex.light_verbs for word in between) else []
+
+
+def _modifier(sentence: Sentence, trigger: Trigger, left: list[Phrase]) -> list[Phrase]:
+    """A name right before the noun that does it: a possessive, a "-led"/"-backed" compound, or a
+    nationality (for acts, not for talks it only describes)."""
+    if not left:
+        return []
+    phrase = left[-1]
+    gap = sentence.lower[phrase.end : trigger.start]
+    adjectives_only = all(word in sentence.lex.np_inner or word in sentence.lex.role_sectors for word in gap)
+    if not adjectives_only or len(gap) > 3:
+        return []
+    if phrase.possessive:
+        return [phrase]
+    nationality = phrase.head.label == "NORP" and trigger.entry.event_type not in TOPIC_MODIFIED_TYPES
+    return [phrase] if nationality and phrase.governor is None else []
+
+
+def _group(phrases: list[Phrase], accepts, sentence: Sentence, first_only: bool = False) -> list[Phrase]:
+    """The first phrase `accepts` (or, with `first_only`, the first phrase if it does), with the
+    phrases listed after it ("with the U.N. and Russia")."""
+    for index, phrase in enumerate(phrases):
+        if first_only and index > 0:
+            return []
+        if accepts(phrase) and not phrase.apposition:
+            group = [phrase]
+            for following in phrases[index + 1 :]:
+                if following.governor is not None and following.governor != phrase.governor:
+                    break
+                if not _linked(sentence, group[-1], following):
+                    break
+                group.append(following)
+            return group
+    return []
+
+
+def _linked(sentence: Sentence, first: Phrase, second: Phrase) -> bool:
+    """Two phrases are one list when only list words stand between them ("Russia, Iran and Turkey")."""
+    gap = sentence.lower[first.end : second.start]
+    lex = sentence.lex
+    return (
+        bool(gap)
+        and all(word in lex.list_links or word in lex.np_inner for word in gap)
+        and any(word in {",", "and", "&", "plus", "with", "well"} for word in gap)
+    )
+
+
+def _is_passive(sentence: Sentence, trigger: Trigger) -> bool:
+    """ "was forced out", "were held", or a participle with its agent ("brokered by Moscow")."""
+    word = sentence.lower[trigger.start]
+    participle = word.endswith(("ed", "en")) or word in {"held", "met", "led", "shot", "struck", "withdrawn", "taken"}
+    if not participle:
+        return False
+    following = sentence.lower[trigger.end] if trigger.end < sentence.span.end else ""
+    k = trigger.start - 1
+    while k >= sentence.span.start and sentence.lower[k] in {"also", "already", "not", "reportedly", "being", "been"}:
+        k -= 1
+    auxiliary = k >= sentence.span.start and sentence.lower[k] in sentence.lex.be
+    return auxiliary or following in sentence.lex.agent_prepositions
+
+
+# ------------------------------------------------------------------------------------------ modality
+def _modality(sentence: Sentence, trigger: Trigger, clause: tuple[int, int]) -> str:
+    """negated, hypothetical or future from the cues in the trigger's clause; else asserted."""
+    lex = sentence.lex
+    near = sentence.lower[max(clause[0], trigger.start - 4) : trigger.start]
+    before = sentence.lower[clause[0] : trigger.start]
+    after = sentence.lower[trigger.end : clause[1]] if trigger.entry.nominal else []
+    if _has_cue(near, lex.cues["negated"]) or _has_cue(after[:4], lex.cues["negated"]):
+        return "negated"
+    if _has_cue(before, lex.cues["hypothetical"]) or _has_cue(after[:4], lex.cues["hypothetical"]):
+        return "hypothetical"
+    if _has_cue(before, lex.cues["future"]) or _has_cue(after[:6], lex.cues["future"]):
+        return "future"
+    return "asserted"
+
+
+def _has_cue(words: Sequence[str], cues: tuple[tuple[str, ...], ...]) -> bool:
+    return any(tuple(words[i : i + len(cue)]) == cue for cue in cues for i in range(len(words) - len(cue) + 1))
+
+
+def _refused(sentence: Sentence, trigger: Trigger) -> bool:
+    """ "refused to meet": a REJECT of the meeting, not a negated meeting."""
+    words = sentence.lower[max(sentence.span.start, trigger.start - 3) : trigger.start]
+    return any(word in sentence.lex.refusals for word in words) and "to" in words
+
+
+# ------------------------------------------------------------------------------------------ where and when
+def _location(sentence: Sentence, trigger: Trigger, clause: tuple[int, int], used: set[Mention]) -> Mention | None:
+    """The place after "in"/"at" nearest the trigger in its clause, preferring one after it."""
+    places = [
+        p
+        for p in sentence.phrases
+        if p.governor in sentence.lex.place_prepositions
+        and p.head.label in PLACE_LABELS
+        and p.head not in used
+        and clause[0] <= p.start < clause[1]
+    ]
+    if not places:
+        return None
+    return min(places, key=lambda p: (p.start < trigger.start, abs(p.start - trigger.start))).head
+
+
+def _date_mention(sentence: Sentence, trigger: Trigger, clause: tuple[int, int]) -> tuple[Mention | None, str, str]:
+    """The DATE mention nearest the trigger in its clause (or the sentence's only one), its text, and
+    the words just before it ("since", "on", "last")."""
+    in_clause = [d for d in sentence.dates if clause[0] <= d[0] < clause[1]]
+    candidates = in_clause or (sentence.dates if len(sentence.dates) == 1 else [])
+    if not candidates:
+        return None, "", ""
+    start, end, mention = min(candidates, key=lambda d: abs(d[0] - trigger.start))
+    before = sentence.doc[max(sentence.span.start, start - 3) : start].text
+    return mention, sentence.doc[start:end].text, before
+
+
+# ------------------------------------------------------------------------------------------ repeats
+def _without_repeats(events: list[Event]) -> list[Event]:
+    """One event per happening in a sentence: of two events of a type whose arguments one holds all
+    of the other's, keep the richer ("discussed … in a telephone conversation" is one CONSULT)."""
+    kept: list[Event] = []
+    for event in sorted(events, key=lambda e: (-len(e.arguments), e.mode is None, e.trigger_start)):
+        mentions = {a.mention for a in event.arguments}
+        twin = next(
+            (k for k in kept if k.event_type == event.event_type and mentions <= {a.mention for a in k.arguments}),
+            None,
+        )
+        if twin is None:
+            kept.append(event)
+        elif twin.mode is None and event.mode is not None:
+            kept[kept.index(twin)] = replace(twin, mode=event.mode, cameo_root=event.cameo_root)
+    return sorted(kept, key=lambda e: e.trigger_start)

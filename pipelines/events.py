@@ -354,12 +354,30 @@ def _sentence_events(sentence: Sentence, anchor: Anchor) -> list[Event]:
     and "held talks" are one CONSULT each, with the arguments of both words."""
     by_clause: dict[tuple[tuple[int, int], str], Event] = {}
     for trigger in sentence.triggers:
+        if _is_content_of_another(sentence, trigger):
+            continue
         event = _event(sentence, trigger, anchor)
         if event is None:
             continue
         key = (sentence.clause(trigger), event.event_type)
         by_clause[key] = _merged(by_clause[key], event) if key in by_clause else event
     return _without_repeats(list(by_clause.values()))
+
+
+def _is_content_of_another(sentence: Sentence, trigger: Trigger) -> bool:
+    """What another event word says is done, not a happening of its own: the object noun of a verb
+    ("signed an agreement" is SUPPORT, not also AGREE) or the infinitive after one ("urged them to
+    observe the ceasefire", "agreed to restore relations")."""
+    lex = sentence.lex
+    for other in sentence.triggers:
+        if other.entry.nominal or other.start >= trigger.start or other.entry.event_type == trigger.entry.event_type:
+            continue
+        gap = sentence.lower[other.end : trigger.start]
+        if trigger.entry.nominal and len(gap) <= 3 and all(word in lex.np_inner for word in gap):
+            return True
+        if "to" in gap[-2:] and sentence.clause(other) == sentence.clause(trigger):
+            return True
+    return False
 
 
 def _merged(first: Event, second: Event) -> Event:
@@ -465,7 +483,9 @@ def _arguments(
     right = [p for p in sentence.phrases if trigger.end <= p.start and p.end <= clause[1]]
     right = _before_next_trigger(sentence, trigger, right)
     agents = _group(right, lambda p: p.governor in lex.agent_prepositions, sentence)
-    objects = _group(right, lambda p: _is_object(sentence, trigger, p), sentence, first_only=True)
+    places = {k for p in right if _is_place(sentence, p) for k in range(p.start, p.end)}
+    beyond_places = [p for p in right if not _is_place(sentence, p)]
+    objects = _group(beyond_places, lambda p: _is_object(sentence, trigger, p, places), sentence, first_only=True)
     if trigger.entry.nominal:
         actors = _nominal_actors(sentence, trigger, left, right)
         return actors or agents, [p for p in objects if p not in actors]
@@ -475,15 +495,18 @@ def _arguments(
     return subject, objects
 
 
-def _is_object(sentence: Sentence, trigger: Trigger, phrase: Phrase) -> bool:
-    """A phrase right after the trigger, bare or after a recipient preposition ("talks with the
-    U.N.", "strikes on the airport"), and not a place after "in"."""
+def _is_place(sentence: Sentence, phrase: Phrase) -> bool:
+    """A place after "in"/"at": where the event happened, not who took part."""
+    return phrase.governor in sentence.lex.place_prepositions and phrase.head.label in PLACE_LABELS
+
+
+def _is_object(sentence: Sentence, trigger: Trigger, phrase: Phrase, places: set[int]) -> bool:
+    """A phrase right after the trigger (places in between aside), bare or after a recipient
+    preposition ("talks with the U.N.", "rallied in Caracas against Maduro")."""
     lex = sentence.lex
     if phrase.before_noun_event or (phrase.governor is not None and phrase.governor not in lex.recipient_prepositions):
         return False
-    if phrase.governor in lex.place_prepositions and phrase.head.label in PLACE_LABELS:
-        return False
-    gap = sentence.lower[trigger.end : phrase.start]
+    gap = [sentence.lower[k] for k in range(trigger.end, phrase.start) if k not in places]
     return len(gap) <= MAX_OBJECT_GAP and all(
         word in lex.prepositions or word in lex.np_inner or word in lex.role_sectors for word in gap
     )
@@ -596,7 +619,8 @@ def _modality(sentence: Sentence, trigger: Trigger, clause: tuple[int, int]) -> 
     """negated, hypothetical or future from the cues in the trigger's clause; else asserted."""
     lex = sentence.lex
     near = sentence.lower[max(clause[0], trigger.start - 4) : trigger.start]
-    before = sentence.lower[clause[0] : trigger.start]
+    # The word that opens the clause counts: "if", "unless", "whether".
+    before = sentence.lower[max(sentence.span.start, clause[0] - 1) : trigger.start]
     after = sentence.lower[trigger.end : clause[1]] if trigger.entry.nominal else []
     if _has_cue(near, lex.cues["negated"]) or _has_cue(after[:4], lex.cues["negated"]):
         return "negated"

@@ -1,0 +1,207 @@
+"""Event extraction on sentences written for the tests: each type family, modality, passives and
+nominal events, places and dates."""
+
+from dataclasses import dataclass
+
+import pytest
+
+from pipelines.documents import AcceptedDocument, process_seed_bytes
+from pipelines.events import CAMEO_ROOTS, event_lexicon, plural, verb_forms
+
+DATELINE = "Monday, 6 March 2017"
+
+
+@dataclass(frozen=True)
+class Found:
+    event_type: str
+    mode: str | None
+    modality: str
+    actors: tuple[str, ...]
+    recipients: tuple[str, ...]
+    place: str | None
+    date: str | None
+    trigger: str
+
+
+def events_in(body: str, dateline: str = DATELINE) -> list[Found]:
+    """The events of an article with a headline, a date line and `body`, with argument texts."""
+    outcome = process_seed_bytes("test.txt", f"Headline\n{dateline}\n\n{body}\n".encode())
+    assert isinstance(outcome, AcceptedDocument)
+    text = {m["mention_id"]: m["text"] for m in outcome.mentions}
+    found = []
+    for event in outcome.events:
+        arguments = [a for a in outcome.event_arguments if a["event_id"] == event["event_id"]]
+        found.append(
+            Found(
+                event["event_type"],
+                event["mode"],
+                event["modality"],
+                tuple(text[a["mention_id"]] for a in arguments if a["role"] == "actor"),
+                tuple(text[a["mention_id"]] for a in arguments if a["role"] == "recipient"),
+                text.get(event["location_mention_id"]),
+                event["event_date"],
+                event["trigger"],
+            )
+        )
+    return found
+
+
+def only(body: str, event_type: str) -> Found:
+    matches = [e for e in events_in(body) if e.event_type == event_type]
+    assert len(matches) == 1, events_in(body)
+    return matches[0]
+
+
+# ------------------------------------------------------------------------------------------ lexicon
+def test_verbs_are_inflected_and_nouns_pluralized() -> None:
+    assert {"meet", "meets", "met", "meeting"} <= verb_forms("meet", {"meet": ("met",)}, frozenset())
+    assert {"ban", "banned", "banning", "bans"} <= verb_forms("ban", {}, frozenset({"ban"}))
+    assert {"accuse", "accused", "accusing"} <= verb_forms("accuse", {}, frozenset())
+    assert plural("talk") == "talks" and plural("strike") == "strikes" and plural("ally") == "allies"
+
+
+def test_every_trigger_type_is_plover_with_its_cameo_root() -> None:
+    entries = [entry for entries in event_lexicon().triggers.values() for entry in entries]
+    assert {entry.event_type for entry in entries} == set(CAMEO_ROOTS)
+    assert all(entry.cameo_root.isdigit() and len(entry.cameo_root) == 2 for entry in entries)
+
+
+# ------------------------------------------------------------------------------------------ types
+@pytest.mark.parametrize(
+    ("body", "event_type", "actors", "recipients"),
+    [
+        ("France and Germany signed an agreement in Berlin on trade.", "SUPPORT", ("France", "Germany"), ()),
+        ("Egypt agreed to a truce with Israel last week.", "AGREE", ("Egypt",), ()),
+        ("Japan sent humanitarian aid to Nepal.", "AID", ("Japan",), ()),
+        ("Pakistan accused India of shelling the border.", "ACCUSE", ("Pakistan",), ("India",)),
+        ("Russia condemned the United States over the strikes.", "ACCUSE", ("Russia",), ("United States",)),
+        ("Iran rejected the proposal from Saudi Arabia.", "REJECT", ("Iran",), ()),
+        ("North Korea threatened South Korea with retaliation.", "THREATEN", ("North Korea",), ("South Korea",)),
+        ("The European Union imposed sanctions on Belarus.", "SANCTION", ("European Union",), ("Belarus",)),
+        ("Turkey deployed troops to the border with Syria.", "MOBILIZE", ("Turkey",), ()),
+        ("Israel arrested dozens of protesters in Jerusalem.", "COERCE", ("Israel",), ()),
+        ("Ukraine attacked Russian positions near Donetsk.", "ASSAULT", ("Ukraine",), ()),
+        ("Canada urged Venezuela to release the prisoners.", "REQUEST", ("Canada",), ("Venezuela",)),
+    ],
+)
+def test_verbal_events_by_type(
+    body: str, event_type: str, actors: tuple[str, ...], recipients: tuple[str, ...]
+) -> None:
+    event = only(body, event_type)
+    assert event.actors == actors
+    assert set(recipients) <= set(event.recipients)
+
+
+def test_a_meeting_between_names_every_party_as_actor() -> None:
+    event = only("A meeting between Vladimir Putin and Emmanuel Macron took place in Paris.", "CONSULT")
+    assert set(event.actors) == {"Vladimir Putin", "Emmanuel Macron"}
+    assert event.recipients == () and event.place == "Paris"
+
+
+def test_compound_actors_are_one_event() -> None:
+    event = only("Russia, Iran and Turkey met in Astana.", "CONSULT")
+    assert event.actors == ("Russia", "Iran", "Turkey")
+
+
+def test_a_visit_keeps_visitor_and_host_apart() -> None:
+    event = only("Emmanuel Macron visited China.", "CONSULT")
+    assert (event.mode, event.actors, event.recipients) == ("visit", ("Emmanuel Macron",), ("China",))
+
+
+def test_a_phone_call_is_a_consultation_by_phone() -> None:
+    event = only("Angela Merkel held a telephone conversation with Vladimir Putin.", "CONSULT")
+    assert event.mode == "phone" and set(event.actors) == {"Angela Merkel", "Vladimir Putin"}
+
+
+def test_a_role_noun_gives_its_country_and_sector() -> None:
+    outcome = process_seed_bytes("t.txt", b"Headline\n\nThe Turkish delegation met Iran in Tehran.\n")
+    sectors = {a["sector"] for a in outcome.event_arguments if a["role"] == "actor"}
+    assert "GOV" in sectors
+
+
+def test_the_release_of_prisoners_is_retreat() -> None:
+    event = only("Colombia released FARC prisoners on Friday.", "RETREAT")
+    assert event.mode == "release" and event.actors == ("Colombia",)
+
+
+# ------------------------------------------------------------------------------------------ passives and nouns
+def test_the_agent_of_a_passive_is_the_actor() -> None:
+    event = only("The truce was brokered by Qatar and Egypt.", "AGREE")
+    assert event.actors == ("Qatar", "Egypt")
+
+
+def test_a_participle_with_its_agent_is_passive() -> None:
+    event = only("A ceasefire agreement mediated by Norway took effect.", "AGREE")
+    assert event.actors == ("Norway",)
+
+
+def test_a_passive_subject_is_the_recipient() -> None:
+    event = only("Hamas was forced out of Gaza City by Israel.", "COERCE")
+    assert event.actors == ("Israel",) and event.recipients == ("Hamas",)
+
+
+def test_a_possessive_is_the_actor_of_a_noun_event() -> None:
+    event = only("Russia's military intervention changed the war.", "ASSAULT")
+    assert event.actors == ("Russia",)
+
+
+def test_a_noun_after_a_light_verb_takes_its_subject() -> None:
+    event = only("The United States inflicted missile strikes on Syria.", "ASSAULT")
+    assert event.actors == ("United States",) and event.recipients == ("Syria",)
+
+
+def test_a_noun_that_is_only_a_topic_has_no_actor() -> None:
+    assert not [e for e in events_in("The Syria peace talks were discussed by reporters.") if e.actors == ("Syria",)]
+
+
+def test_statements_alone_are_not_events() -> None:
+    assert events_in("Angela Merkel said that Germany is a strong country.") == []
+
+
+# ------------------------------------------------------------------------------------------ modality
+@pytest.mark.parametrize(
+    ("body", "modality"),
+    [
+        ("Germany will meet France in Paris.", "future"),
+        ("Germany is expected to meet France in Paris.", "future"),
+        ("Germany plans to meet France in Paris.", "future"),
+        ("Germany could meet France in Paris.", "hypothetical"),
+        ("If Germany meets France, prices will fall.", "hypothetical"),
+        ("Germany did not meet France in Paris.", "negated"),
+        ("Germany will not meet France in Paris.", "negated"),
+        ("Germany met France in Paris.", "asserted"),
+    ],
+)
+def test_modality(body: str, modality: str) -> None:
+    assert only(body, "CONSULT").modality == modality
+
+
+def test_refusing_is_a_rejection_not_a_negation() -> None:
+    event = only("Iran refused to meet the United States.", "REJECT")
+    assert event.modality == "asserted" and event.actors == ("Iran",)
+
+
+def test_an_announced_future_withdrawal_is_a_concession() -> None:
+    event = only("Russia will withdraw its troops from Syria.", "CONCEDE")
+    assert event.actors == ("Russia",) and event.modality == "future"
+
+
+# ------------------------------------------------------------------------------------------ dates
+@pytest.mark.parametrize(
+    ("body", "date"),
+    [
+        ("France met Germany in Paris on Friday.", "2017-03-03"),
+        ("France met Germany in Paris yesterday.", "2017-03-05"),
+        ("France met Germany in Paris on February 20.", "2017-02-20"),
+        ("France met Germany in Paris in January 2016.", "2016-01"),
+        ("France met Germany in Paris last year.", "2016"),
+        ("France met Germany in Paris.", None),
+    ],
+)
+def test_dates_resolve_against_the_publication_date(body: str, date: str | None) -> None:
+    assert only(body, "CONSULT").date == date
+
+
+def test_without_a_publication_date_a_weekday_gives_no_day() -> None:
+    outcome = events_in("France met Germany in Paris on Friday.", dateline="")
+    assert [e.date for e in outcome if e.event_type == "CONSULT"] == [None]

@@ -13,12 +13,14 @@ from __future__ import annotations
 
 import re
 import tomllib
+from bisect import bisect_right
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from functools import cache
 from importlib import resources
 from itertools import pairwise
+from weakref import WeakKeyDictionary
 
 import spacy
 from spacy.language import Language
@@ -100,6 +102,65 @@ class _Piece:
     entry: Entry | None = None
 
 
+class _DocMemo:
+    """What the rules read of one doc again and again, worked out once per doc: spaCy joins the
+    tokens anew on each `doc.text` and walks the tokens to a token's sentence on each `token.sent`,
+    which made recognition quadratic in a paragraph's length (a 5 MB line never finished). It holds
+    no reference to its doc, so the doc and its memo go together."""
+
+    def __init__(self, doc: Doc) -> None:
+        self.text = doc.text
+        self.sentence_starts = [sentence.start for sentence in doc.sents]
+        self.countries_named: dict[tuple[int, str], bool] = {}
+
+    def names_country(self, iso3: str, sentence: Span | None = None) -> bool:
+        """The doc (or one of its sentences) names the country by a name or a nationality word."""
+        key = (-1 if sentence is None else sentence.start, iso3)
+        named = self.countries_named.get(key)
+        if named is None:
+            text = self.text if sentence is None else self.text[sentence.start_char : sentence.end_char]
+            named = self.countries_named[key] = _country_named_in(iso3, text)
+        return named
+
+
+_MEMOS: WeakKeyDictionary[Doc, _DocMemo] = WeakKeyDictionary()
+
+
+def _memo(doc: Doc) -> _DocMemo:
+    memo = _MEMOS.get(doc)
+    if memo is None:
+        memo = _MEMOS[doc] = _DocMemo(doc)
+    return memo
+
+
+def _text(doc: Doc) -> str:
+    return _memo(doc).text
+
+
+def _sentence(doc: Doc, i: int) -> Span:
+    """The sentence of token i, as `doc[i].sent`."""
+    starts = _memo(doc).sentence_starts
+    index = bisect_right(starts, i) - 1
+    end = starts[index + 1] if index + 1 < len(starts) else len(doc)
+    return doc[starts[index] : end]
+
+
+class _Spans:
+    """Fixed character spans that answer "does any of you overlap this range?" in log time."""
+
+    def __init__(self, spans: Iterable[Mention]) -> None:
+        ordered = sorted((m.start, m.end) for m in spans)
+        self.starts = [start for start, _ in ordered]
+        self.max_ends: list[int] = []
+        for _, end in ordered:
+            self.max_ends.append(max(end, self.max_ends[-1]) if self.max_ends else end)
+
+    def overlap(self, start: int, end: int) -> bool:
+        """One span starts before `end` and ends after `start`."""
+        before_end = bisect_right(self.starts, end - 1)
+        return before_end > 0 and self.max_ends[before_end - 1] > start
+
+
 def recognize(docs: Sequence[Doc], model: Language | None = None) -> list[list[Mention]]:
     """Mentions in each doc (character offsets into that doc's text); the docs are the parts of one
     article, so a surname found in one part is known in the others."""
@@ -118,7 +179,7 @@ def recognize(docs: Sequence[Doc], model: Language | None = None) -> list[list[M
     ]
     if model is not None:
         name = f"{model.meta.get('lang', '')}_{model.meta.get('name', '')}"
-        found = [_merge_model(mentions, model(doc.text), name) for doc, mentions in zip(docs, found, strict=True)]
+        found = [_merge_model(mentions, model(_text(doc)), name) for doc, mentions in zip(docs, found, strict=True)]
     return [_with_dates(mentions, _dates(doc)) for doc, mentions in zip(docs, found, strict=True)]
 
 
@@ -127,7 +188,8 @@ def _with_dates(names: list[Mention], dates: list[Mention]) -> list[Mention]:
     "May") wins, any other date that overlaps a name gives way to it."""
     date_spans = {(d.start, d.end) for d in dates}
     names = [n for n in names if (n.start, n.end) not in date_spans]
-    dates = [d for d in dates if not any(_overlaps(n, d.start, d.end) for n in names)]
+    name_spans = _Spans(names)
+    dates = [d for d in dates if not name_spans.overlap(d.start, d.end)]
     return sorted(names + dates, key=lambda m: (m.start, m.end))
 
 
@@ -212,7 +274,7 @@ def _is_ordinary_first_word(token: Token, rule: Rules) -> bool:
         return False
     if _run_ends_in_organization_head(token, rule):
         return False
-    if _gazetteer_piece(token.doc, token.i, token.sent.end, gazetteer()) is not None:
+    if _gazetteer_piece(token.doc, token.i, _sentence(token.doc, token.i).end, gazetteer()) is not None:
         return False  # "New Zealand's Prime Minister"
     nxt = token.nbor(1) if token.i + 1 < len(token.doc) else None
     if nxt is not None and _is_capitalized(nxt) and nxt.text not in rule.not_names:
@@ -410,14 +472,14 @@ def _pick_entry(entries: list[Entry], doc: Doc, start: int, end: int) -> Entry:
     """Among the things a name can be, prefer a country, then organizations and people named
     exactly, then nationalities, then a region where the words around say so ("province of Idlib"), then the place
     in a country the text names, then the most populous."""
-    text, sentence = doc.text, doc[start].sent.text
+    memo, sentence = _memo(doc), _sentence(doc, start)
     order = {"ORG": 0, "PERSON": 0, "NORP": 1, "LOC": 2, "GPE": 3}
     region = _says_region(doc, start, end)
 
     def score(entry: Entry) -> tuple:
         is_country = entry.kind == "country"
-        named_country = entry.country_iso3 is not None and _country_named_in(entry.country_iso3, text)
-        named_nearby = entry.country_iso3 is not None and _country_named_in(entry.country_iso3, sentence)
+        named_country = entry.country_iso3 is not None and memo.names_country(entry.country_iso3)
+        named_nearby = entry.country_iso3 is not None and memo.names_country(entry.country_iso3, sentence)
         is_region = entry.subdivision is not None
         weight = (
             entry.population
@@ -679,7 +741,7 @@ def _sector(doc: Doc, start: int, end: int, rule: Rules) -> str | None:
     """The actor sector the name or the words just before it in its sentence say ("Foreign
     Ministry" → GOV): the cue nearest the name's end wins, but a rebel or opposition cue outranks
     the role it qualifies ("rebel commander" → REB, not MIL)."""
-    first = max(doc[start].sent.start, start - SECTOR_WINDOW)
+    first = max(_sentence(doc, start).start, start - SECTOR_WINDOW)
     words = [t.lower_ for t in doc[first:end]]
     found: dict[str, int] = {}
     for sector, cues in rule.sectors.items():
@@ -702,9 +764,10 @@ def _known_people(docs: Sequence[Doc], found: Sequence[list[Mention]]) -> dict[s
     or the gazetteer vouches for, not bare name shapes ("Warhol Polaroids")."""
     people: dict[str, Mention] = {}
     for doc, mentions in zip(docs, found, strict=True):
+        text = _text(doc)
         for mention in mentions:
             if mention.label == "PERSON" and mention.confidence >= KNOWN_PERSON_CONFIDENCE:
-                words = doc.text[mention.start : mention.end].replace("-", " ").split()
+                words = text[mention.start : mention.end].replace("-", " ").split()
                 if len(words) >= 2:
                     people.setdefault(words[-1], mention)
     return people
@@ -713,8 +776,9 @@ def _known_people(docs: Sequence[Doc], found: Sequence[list[Mention]]) -> dict[s
 def _add_known_surnames(doc: Doc, mentions: list[Mention], people: dict[str, Mention]) -> list[Mention]:
     """A later bare surname of a person named in the article is that person ("Lavrentyev said"),
     even where a town has the same name ("Valeska Paris … Paris claims")."""
-    mentions = [m for m in mentions if not (_is_town(m) and doc.text[m.start : m.end] in people)]
-    taken = [False] * (len(doc.text) + 1)
+    text = _text(doc)
+    mentions = [m for m in mentions if not (_is_town(m) and text[m.start : m.end] in people)]
+    taken = [False] * (len(text) + 1)
     for mention in mentions:
         for index in range(mention.start, mention.end):
             taken[index] = True
@@ -790,7 +854,8 @@ def _add_recurring_names(doc: Doc, mentions: list[Mention], recurring: set[str])
 def _is_sports_report(docs: Sequence[Doc], rule: Rules) -> bool:
     """A match report: many words only match reports use, and scores (not day ranges after a month)."""
     words = sum(1 for doc in docs for t in doc if t.lower_ in rule.sports_words)
-    scores = sum(1 for doc in docs for match in SCORE.finditer(doc.text) if not _after_month(doc.text, match.start()))
+    texts = [_text(doc) for doc in docs]
+    scores = sum(1 for text in texts for match in SCORE.finditer(text) if not _after_month(text, match.start()))
     return words >= SPORTS_MIN_WORDS and scores >= SPORTS_MIN_SCORES
 
 
@@ -825,11 +890,12 @@ def _countries_as_teams(doc: Doc, mentions: list[Mention], rule: Rules) -> list[
 def _join_split_names(doc: Doc, mentions: list[Mention], gaz: Gazetteer, rule: Rules) -> list[Mention]:
     """One person's name found in two parts is one mention ("Leung" "Che-cheung"); a lone surname
     takes the given name just before it ("Alvin" "Yeung", "Claudia" "Mo")."""
+    text = _text(doc)
     ordered = sorted(mentions, key=lambda m: m.start)
     joined: list[Mention] = []
     for mention in ordered:
         previous = joined[-1] if joined else None
-        gap = doc.text[previous.end : mention.start] if previous else None
+        gap = text[previous.end : mention.start] if previous else None
         if previous is not None and gap == " " and previous.label == mention.label == "PERSON":
             joined[-1] = replace(previous, end=mention.end)
             continue
@@ -852,15 +918,16 @@ def _with_given_name_before(doc: Doc, mention: Mention, gaz: Gazetteer, rule: Ru
 def _label_defined_acronyms(doc: Doc, mentions: list[Mention]) -> list[Mention]:
     """An acronym in brackets after a name is that name's ("Kennedy Space Center (KSC)"), and so
     is every later use of it in the same text."""
+    text = _text(doc)
     defined: dict[str, str] = {}
     ordered = sorted(mentions, key=lambda m: m.start)
     for previous, mention in pairwise(ordered):
-        between = doc.text[previous.end : mention.start]
+        between = text[previous.end : mention.start]
         if mention.method == "rule:acronym" and between.strip() == "(":
-            defined[doc.text[mention.start : mention.end]] = previous.label
+            defined[text[mention.start : mention.end]] = previous.label
     return [
-        replace(m, label=defined[doc.text[m.start : m.end]], method="rule:defined_acronym")
-        if m.method == "rule:acronym" and doc.text[m.start : m.end] in defined
+        replace(m, label=defined[text[m.start : m.end]], method="rule:defined_acronym")
+        if m.method == "rule:acronym" and text[m.start : m.end] in defined
         else m
         for m in mentions
     ]
@@ -885,16 +952,14 @@ def _merge_model(mentions: list[Mention], model_doc: Doc, model_name: str) -> li
     strong = [m for m in mentions if m.confidence >= 0.8]
     weak = [m for m in mentions if m.confidence < 0.8]
     merged = list(strong)
+    strong_spans = _Spans(strong)
     for ent in model_doc.ents:
-        if ent.label_ not in MODEL_LABELS or any(_overlaps(m, ent.start_char, ent.end_char) for m in strong):
+        if ent.label_ not in MODEL_LABELS or strong_spans.overlap(ent.start_char, ent.end_char):
             continue
         merged.append(Mention(ent.start_char, ent.end_char, ent.label_, f"model:{model_name}", 0.7))
-    merged += [m for m in weak if not any(_overlaps(m, o.start, o.end) for o in merged)]
+    merged_spans = _Spans(merged)
+    merged += [m for m in weak if not merged_spans.overlap(m.start, m.end)]
     return merged
-
-
-def _overlaps(mention: Mention, start: int, end: int) -> bool:
-    return mention.start < end and start < mention.end
 
 
 @cache

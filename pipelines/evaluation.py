@@ -1,4 +1,5 @@
-"""Entity recognition and resolution measured against gold: `make eval`, or `python -m pipelines.evaluation`.
+"""Entity recognition and resolution, then event coding (pipelines.event_evaluation), measured against gold:
+`make eval`, or `python -m pipelines.evaluation`.
 
 Seeds (hand gold, one JSON line per mention: seed_file, char_start, char_end, text, label, entity):
 - A gold mention is found when a predicted mention has exactly its span and label. PERSON, ORG, GPE, LOC and
@@ -33,6 +34,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from pipelines.documents import RejectedDocument, process_seed_bytes
+from pipelines.event_evaluation import evaluate_gum_events, evaluate_seed_events, event_misses, print_event_report
 from pipelines.gum import GUM_NEWS, GumArticle, named_mentions, read_gum_corpus
 from pipelines.resolve import resolve_entities
 
@@ -59,6 +61,8 @@ REQUIRED_PAIRS: tuple[tuple[str, tuple[str, ...]], ...] = (
 )
 SEED_MIN_F1, GUM_MIN_F1 = 0.95, 0.80
 SEEDS_GOLD = Path("tests/gold/seeds_entities.jsonl")
+SEEDS_EVENTS_GOLD = Path("tests/gold/seeds_events.jsonl")
+GUM_EVENTS_GOLD = Path("tests/gold/gum_events.jsonl")
 
 
 class Span(NamedTuple):
@@ -286,11 +290,27 @@ def print_table(title: str, scores: dict[str, Score]) -> None:
         print(f"{label:<10}{s.gold:>7}{s.predicted:>7}{s.correct:>9}{s.precision:>8.3f}{s.recall:>8.3f}{s.f1:>8.3f}")
 
 
+def evaluate_events(args: argparse.Namespace) -> list[str]:
+    """Print the event figures on the seeds gold and the held-out GUM sentences; the seed misses."""
+    below: list[str] = []
+    if args.event_gold.is_file():
+        seeds = evaluate_seed_events(args.seeds, args.event_gold)
+        print_event_report("Seed events (every event of the seeds, hand-coded)", seeds, args.errors)
+        below += event_misses(seeds)
+    else:
+        print(f"No event gold at {args.event_gold}: events not evaluated.")
+    if args.gum.is_dir() and not args.no_gum and GUM_EVENTS_GOLD.is_file():
+        gum = evaluate_gum_events(read_gum_corpus(args.gum), GUM_EVENTS_GOLD)
+        print_event_report("GUM news events (held-out sentences, hand-coded)", gum, args.errors)
+    return below
+
+
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     """The command line: corpora paths, --check and --errors."""
     parser = argparse.ArgumentParser(prog="python -m pipelines.evaluation", description=__doc__.splitlines()[0])
     parser.add_argument("--seeds", type=Path, default=Path("seeds"), help="folder of seed files (default: seeds)")
     parser.add_argument("--gold", type=Path, default=SEEDS_GOLD, help=f"seeds gold (default: {SEEDS_GOLD})")
+    parser.add_argument("--event-gold", type=Path, default=SEEDS_EVENTS_GOLD, help="seeds event gold")
     parser.add_argument("--gum", type=Path, default=GUM_NEWS, help="folder of GUM news .conllu files")
     parser.add_argument("--no-gum", action="store_true", help="skip the GUM news corpus")
     parser.add_argument("--check", action="store_true", help="exit 1 when a figure is below its target")
@@ -314,6 +334,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         below += misses(gum, ["micro"], GUM_MIN_F1)
     else:
         print(f"GUM news not evaluated ({'--no-gum' if args.no_gum else f'no corpus at {args.gum}'}).")
+    below += evaluate_events(args)
     print("\nBelow target:" if below else "\nEvery figure is on target.", *below, sep="\n  ")
     return 1 if args.check and below else 0
 

@@ -11,6 +11,7 @@ from a place name after "in"/"at", and the date from the nearest DATE mention.
 from __future__ import annotations
 
 import tomllib
+from bisect import bisect_left
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 from functools import cache
@@ -32,9 +33,12 @@ CAMEO_ROOTS: dict[str, str] = {
     "SANCTION": "16", "MOBILIZE": "15", "COERCE": "17", "ASSAULT": "18",
 }  # fmt: skip
 PLOVER_TYPES = tuple(CAMEO_ROOTS)
-# Types news often reports with the doer unstated ("were released", "was forced out of Raqqa"):
-# an event of these types may have recipients only. Every other type needs an actor.
-ACTOR_OPTIONAL_TYPES = frozenset({"ASSAULT", "COERCE", "PROTEST", "MOBILIZE", "RETREAT"})
+# Happenings news reports without naming who did them ("talks began", "were released", "fighting
+# intensified", "was forced out of Raqqa"): events of these types may have no actor. The others are
+# acts someone does to someone (support, demands, threats, aid), and need one.
+ACTOR_OPTIONAL_TYPES = frozenset(
+    {"CONSULT", "AGREE", "ASSAULT", "COERCE", "PROTEST", "MOBILIZE", "RETREAT", "SANCTION", "ACCUSE"}
+)
 # Labels of mentions that can take part in an event, and those that can be its place.
 ARGUMENT_LABELS = frozenset({"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC"})
 PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
@@ -44,9 +48,20 @@ NON_RECIPROCAL_MODES = frozenset({"visit"})
 # A nationality right before these nominal triggers is their actor ("Russian airstrikes"), but not
 # before talks, which it only describes ("intra-Syrian talks").
 TOPIC_MODIFIED_TYPES = frozenset({"CONSULT", "AGREE"})
+RELATIVE_PRONOUNS = frozenset({"which", "who", "whom", "whose"})
+SUBJECT_PRONOUNS = frozenset({"i", "we", "you", "he", "she", "it", "they", "who", "which", "that"})
 POSSESSIVE_MARKS = frozenset({"'s", "\u2019s", "'", "\u2019"})
 # Words that may stand between a trigger and its object ("urged the parties", "talks with the U.N.").
 MAX_OBJECT_GAP = 5
+# Words after a noun event within which its clause may say that it happened.
+HAPPENING_WINDOW = 8
+# Tokens between a noun event and the participle that names its sponsor ("rounds of talks on Syrian
+# settlement brokered by").
+SPONSORED_NOUN_WINDOW = 7
+# Countries listed together that a later "the three countries" may stand for.
+MIN_GROUP = 2
+# Role nouns that make a country named with them the government later descriptions stand for.
+GOVERNMENT_WORDS = frozenset({"regime", "government", "authorities"})
 
 
 @dataclass(frozen=True)
@@ -107,8 +122,14 @@ class EventLexicon:
     clause_breaks: frozenset[str]
     verb_chain: frozenset[str]
     light_verbs: frozenset[str]
+    happening_verbs: frozenset[str]
+    anchor_prepositions: frozenset[str]
     cues: dict[str, tuple[tuple[str, ...], ...]]
     refusals: frozenset[str]
+    group_descriptions: tuple[tuple[str, ...], ...]
+    person_descriptions: frozenset[tuple[str, ...]]
+    sponsor_participles: frozenset[str]
+    government_descriptions: dict[tuple[str, ...], str]
 
 
 @cache
@@ -117,16 +138,17 @@ def event_lexicon() -> EventLexicon:
         data = tomllib.load(handle)
     irregular = {lemma: tuple(forms) for lemma, forms in data["irregular"].items() if lemma != "doubling"}
     doubling = frozenset(data["irregular"]["doubling"])
-    entries: dict[tuple[str, ...], TriggerEntry] = {}
+    # One entry per word sequence and part of speech: "meeting" is a gerund and a noun.
+    entries: dict[tuple[tuple[str, ...], bool], TriggerEntry] = {}
     for block in data["triggers"]:
         cameo = block.get("cameo", CAMEO_ROOTS[block["type"]])
         for phrase in block.get("verbs", []):
             for words in _verb_phrases(_tokens(phrase), irregular, doubling):
-                entries.setdefault(words, TriggerEntry(words, block["type"], block.get("mode"), cameo, False))
+                entries.setdefault((words, False), TriggerEntry(words, block["type"], block.get("mode"), cameo, False))
         for phrase in block.get("nouns", []):
             words = _tokens(phrase)
             for form in (words, (*words[:-1], plural(words[-1]))):
-                entries.setdefault(form, TriggerEntry(form, block["type"], block.get("mode"), cameo, True))
+                entries.setdefault((form, True), TriggerEntry(form, block["type"], block.get("mode"), cameo, True))
     by_first: dict[str, list[TriggerEntry]] = {}
     for entry in entries.values():
         by_first.setdefault(entry.words[0], []).append(entry)
@@ -148,8 +170,14 @@ def event_lexicon() -> EventLexicon:
         clause_breaks=frozenset(syntax["clause_breaks"]),
         verb_chain=frozenset(syntax["verb_chain"]),
         light_verbs=frozenset(syntax["light_verbs"]),
+        happening_verbs=frozenset(syntax["happening_verbs"]),
+        anchor_prepositions=frozenset(syntax["anchor_prepositions"]),
         cues={kind: tuple(_tokens(cue) for cue in modality[kind]) for kind in ("negated", "hypothetical", "future")},
         refusals=frozenset(modality["refusals"]),
+        group_descriptions=tuple(sorted({_tokens(d) for d in data["coreference"]["groups"]}, key=len, reverse=True)),
+        person_descriptions=frozenset(_tokens(d) for d in data["coreference"]["persons"]),
+        sponsor_participles=frozenset(syntax["sponsor_participles"]),
+        government_descriptions={_tokens(d): sector for d, sector in data["coreference"]["governments"].items()},
     )
 
 
@@ -197,6 +225,11 @@ class Phrase:
     possessive: bool
     apposition: bool
     before_noun_event: bool = False
+    others: tuple[Mention, ...] = ()  # the rest of a group a description stands for ("the trio")
+
+    @property
+    def members(self) -> tuple[Mention, ...]:
+        return (self.head, *self.others)
 
 
 @dataclass(frozen=True)
@@ -206,26 +239,119 @@ class Trigger:
     entry: TriggerEntry
 
 
+class Paragraph:
+    """A paragraph's tokens, lower-cased once, and its mentions as token spans in text order."""
+
+    def __init__(self, doc: Doc, mentions: Sequence[Mention]) -> None:
+        self.doc = doc
+        self.lower = [token.lower_ for token in doc]
+        spans = [(doc.char_span(m.start, m.end, alignment_mode="expand"), m) for m in mentions]
+        self.spans = sorted((span.start, span.end, m) for span, m in spans if span is not None)
+        self.starts = [start for start, _, _ in self.spans]
+
+    def mentions_in(self, span: Span) -> list[tuple[int, int, Mention]]:
+        return self.spans[bisect_left(self.starts, span.start) : bisect_left(self.starts, span.end)]
+
+
+@dataclass
+class Discourse:
+    """What earlier sentences of the article said that a description can stand for."""
+
+    group: tuple[Mention, ...] = ()
+    government: Mention | None = None
+    person: Mention | None = None
+
+
+def _is_state(mention: Mention) -> bool:
+    """A country, named or by its nationality: what "the three countries" can stand for."""
+    return mention.label == "NORP" or (mention.entry is not None and mention.entry.kind == "country")
+
+
 class Sentence:
     """One sentence's tokens, mentions, noun phrases and triggers."""
 
-    def __init__(self, span: Span, mentions: Sequence[Mention], lex: EventLexicon) -> None:
-        self.span, self.lex = span, lex
+    def __init__(self, span: Span, paragraph: Paragraph, lex: EventLexicon, discourse: Discourse) -> None:
+        self.span, self.lex, self.discourse = span, lex, discourse
         self.doc: Doc = span.doc
-        self.lower = [token.lower_ for token in self.doc]
+        self.lower = paragraph.lower
         self.owner: dict[int, Mention] = {}
         self.dates: list[tuple[int, int, Mention]] = []
-        for mention in mentions:
-            tokens = self.doc.char_span(mention.start, mention.end, alignment_mode="expand")
-            if tokens is None or not (span.start <= tokens.start < span.end):
-                continue
+        for start, end, mention in paragraph.mentions_in(span):
             if mention.label == "DATE":
-                self.dates.append((tokens.start, tokens.end, mention))
+                self.dates.append((start, end, mention))
             elif mention.label in ARGUMENT_LABELS:
-                self.owner.update(dict.fromkeys(range(tokens.start, tokens.end), mention))
+                self.owner.update(dict.fromkeys(range(start, end), mention))
         self.triggers = list(self._triggers())
         nominal_starts = {t.start for t in self.triggers if t.entry.nominal}
-        self.phrases = [replace(p, before_noun_event=p.end in nominal_starts) for p in self._phrases()]
+        named = list(self._phrases())
+        self._remember(named)
+        described = list(self._descriptions({k for p in named for k in range(p.start, p.end)}))
+        self.phrases = [
+            replace(p, before_noun_event=any(p.start < k <= p.end for k in nominal_starts))
+            for p in sorted(named + described, key=lambda p: p.start)
+        ]
+
+    # ---------------------------------------------------------------- descriptions
+    def _descriptions(self, covered: set[int]) -> Iterator[Phrase]:
+        """Phrases for descriptions that stand for earlier names: "the three countries" for the last
+        list of countries, a bare "the regime" or "government forces" for the last government named."""
+        lex = self.lex
+        i = self.span.start
+        while i < self.span.end:
+            found = self._description_at(i, covered)
+            if found is None:
+                i += 1
+                continue
+            words, members, sector = found
+            start = i
+            while start - 1 >= self.span.start and start - 1 not in covered and self._inner(start - 1):
+                start -= 1
+            governor = self.lower[start - 1] if start > self.span.start else None
+            yield Phrase(
+                start=start,
+                end=i + len(words),
+                head=members[0],
+                sector=sector,
+                governor=governor if governor in lex.prepositions else None,
+                possessive=False,
+                apposition=False,
+                others=members[1:],
+            )
+            i += len(words)
+
+    def _description_at(
+        self, i: int, covered: set[int]
+    ) -> tuple[tuple[str, ...], tuple[Mention, ...], str | None] | None:
+        if i in covered:
+            return None
+        for words in self.lex.group_descriptions:
+            if self.discourse.group and tuple(self.lower[i : i + len(words)]) == words:
+                return words, self.discourse.group, None
+        if self.discourse.person and (self.lower[i],) in self.lex.person_descriptions:
+            return (self.lower[i],), (self.discourse.person,), None
+        for words, sector in self.lex.government_descriptions.items():
+            if self.discourse.government and tuple(self.lower[i : i + len(words)]) == words:
+                return words, (self.discourse.government,), sector
+        return None
+
+    def _remember(self, phrases: list[Phrase]) -> None:
+        """Keep this sentence's last list of countries and its last government for later descriptions."""
+        states = [p for p in phrases if _is_state(p.head)]
+        for index, phrase in enumerate(states):
+            group = [phrase]
+            for following in states[index + 1 :]:
+                if not _linked(self, group[-1], following):
+                    break
+                group.append(following)
+            if len(group) >= MIN_GROUP:
+                self.discourse.group = tuple(p.head for p in group)
+        people = [p.head for p in phrases if p.head.label == "PERSON"]
+        if people:
+            self.discourse.person = people[-1]
+        for phrase in phrases:
+            words = set(self.lower[phrase.start : phrase.end])
+            if phrase.head.label in {"GPE", "NORP"} and words & GOVERNMENT_WORDS:
+                self.discourse.government = phrase.head
 
     # ---------------------------------------------------------------- noun phrases
     def _phrases(self) -> Iterator[Phrase]:
@@ -311,14 +437,32 @@ class Sentence:
             i += len(entry.words)
 
     def _trigger_at(self, i: int) -> TriggerEntry | None:
+        """The longest trigger starting at token i; a word that is both a verb form and a noun
+        ("meeting", "release", "attack") is a noun after a determiner, adjective or "of"."""
         if i in self.owner or self._is_name_word(i):
             return None
-        for entry in self.lex.triggers.get(self.lower[i], ()):
-            end = i + len(entry.words)
-            words_match = end <= self.span.end and tuple(self.lower[i:end]) == entry.words
-            if words_match and not any(k in self.owner for k in range(i, end)):
-                return entry
-        return None
+        found = [
+            entry
+            for entry in self.lex.triggers.get(self.lower[i], ())
+            if i + len(entry.words) <= self.span.end
+            and tuple(self.lower[i : i + len(entry.words)]) == entry.words
+            and not any(k in self.owner for k in range(i, i + len(entry.words)))
+        ]
+        if not found:
+            return None
+        longest = [entry for entry in found if len(entry.words) == len(found[0].words)]
+        nominal = self._noun_position(i)
+        return next((entry for entry in longest if entry.nominal == nominal), longest[0])
+
+    def _noun_position(self, i: int) -> bool:
+        """Whether a word stands where a noun does: anywhere but after an auxiliary, "to", a
+        pronoun or a name that can be its subject ("Russia attacked")."""
+        if i == self.span.start:
+            return True
+        previous = self.lower[i - 1]
+        if previous in self.lex.verb_chain or previous in self.lex.be or previous in SUBJECT_PRONOUNS:
+            return False
+        return not (i - 1 in self.owner and self.lower[i - 1] not in POSSESSIVE_MARKS)
 
     def _is_name_word(self, i: int) -> bool:
         """A capitalized word inside the sentence is part of a name ("the Release of Detainees")."""
@@ -327,9 +471,16 @@ class Sentence:
 
     # ---------------------------------------------------------------- clauses
     def clause(self, trigger: Trigger) -> tuple[int, int]:
-        """The tokens of the trigger's clause: between the nearest clause breaks around it."""
+        """The tokens of the trigger's clause: between the nearest clause breaks around it, passing
+        over a relative clause closed before it ("Delegations, which are in charge, arrived")."""
         start = trigger.start
-        while start - 1 >= self.span.start and self.lower[start - 1] not in self.lex.clause_breaks:
+        while start - 1 >= self.span.start:
+            word = self.lower[start - 1]
+            if word in RELATIVE_PRONOUNS and "," in self.lower[start : trigger.start]:
+                start -= 1
+                continue
+            if word in self.lex.clause_breaks:
+                break
             start -= 1
         end = trigger.end
         while end < self.span.end and self.lower[end] not in self.lex.clause_breaks:
@@ -343,25 +494,69 @@ def extract_events(
 ) -> list[list[Event]]:
     """The events of each paragraph, given its mentions (paragraph offsets) and the document's date anchor."""
     lex = event_lexicon()
-    return [
-        [event for sentence in doc.sents for event in _sentence_events(Sentence(sentence, found, lex), anchor)]
-        for doc, found in zip(paragraphs, mentions, strict=True)
-    ]
+    discourse = Discourse()
+    events = []
+    for doc, found in zip(paragraphs, mentions, strict=True):
+        paragraph = Paragraph(doc, found)
+        events.append(
+            [
+                event
+                for sentence in doc.sents
+                for event in _sentence_events(Sentence(sentence, paragraph, lex, discourse), anchor)
+            ]
+        )
+    return events
 
 
 def _sentence_events(sentence: Sentence, anchor: Anchor) -> list[Event]:
     """A sentence's events, one per type and clause: "discussed … in a telephone conversation with"
     and "held talks" are one CONSULT each, with the arguments of both words."""
     by_clause: dict[tuple[tuple[int, int], str], Event] = {}
+    sponsors, sponsoring = _sponsors(sentence)
     for trigger in sentence.triggers:
-        if _is_content_of_another(sentence, trigger):
+        if trigger.start in sponsoring or _is_content_of_another(sentence, trigger):
             continue
-        event = _event(sentence, trigger, anchor)
+        event = _event(sentence, trigger, anchor, sponsors.get(trigger.start, []))
         if event is None:
             continue
         key = (sentence.clause(trigger), event.event_type)
         by_clause[key] = _merged(by_clause[key], event) if key in by_clause else event
     return _without_repeats(list(by_clause.values()))
+
+
+def _sponsors(sentence: Sentence) -> tuple[dict[int, list[Phrase]], set[int]]:
+    """Who stands behind noun events ("talks backed by Russia, Iran and Turkey", "UN-led talks"),
+    by the noun's trigger start; and the participle triggers that only say so (no event of their
+    own, except a brokered ceasefire or deal, which is one)."""
+    lex = sentence.lex
+    nouns = [t for t in sentence.triggers if t.entry.nominal]
+    sponsors: dict[int, list[Phrase]] = {}
+    sponsoring: set[int] = set()
+    for k in range(sentence.span.start + 1, sentence.span.end - 1):
+        if sentence.lower[k] not in lex.sponsor_participles:
+            continue
+        hyphenated = sentence.lower[k - 1] == "-"
+        if not hyphenated and (sentence.lower[k + 1] not in lex.agent_prepositions or sentence.lower[k - 1] in lex.be):
+            continue
+        if hyphenated:
+            by = [p for p in sentence.phrases if p.end == k - 1]
+            noun = next((t for t in nouns if 0 < t.start - k <= SPONSORED_NOUN_WINDOW), None)
+        else:
+            by = _group(
+                [p for p in sentence.phrases if p.start > k], lambda p: p.governor in lex.agent_prepositions, sentence
+            )
+            noun = next((t for t in reversed(nouns) if 0 < k - t.end + 1 <= SPONSORED_NOUN_WINDOW), None)
+        joins = noun is not None and (noun.entry.event_type == "CONSULT" or not _is_agreement_participle(sentence, k))
+        if noun is not None and joins:
+            sponsors.setdefault(noun.start, []).extend(by)
+        if joins or not _is_agreement_participle(sentence, k):
+            sponsoring.add(k)
+    return sponsors, sponsoring
+
+
+def _is_agreement_participle(sentence: Sentence, k: int) -> bool:
+    """ "brokered", "mediated": a ceasefire or deal brokered is an AGREE event of the brokers."""
+    return any(t.start == k and t.entry.event_type == "AGREE" for t in sentence.triggers)
 
 
 def _is_content_of_another(sentence: Sentence, trigger: Trigger) -> bool:
@@ -407,11 +602,12 @@ def _reciprocal(event_type: str, mode: str | None, arguments: tuple[Argument, ..
     return arguments
 
 
-def _event(sentence: Sentence, trigger: Trigger, anchor: Anchor) -> Event | None:
+def _event(sentence: Sentence, trigger: Trigger, anchor: Anchor, sponsors: list[Phrase]) -> Event | None:
     lex, entry = sentence.lex, trigger.entry
     clause = sentence.clause(trigger)
     passive = not entry.nominal and _is_passive(sentence, trigger)
     actors, recipients = _arguments(sentence, trigger, clause, passive)
+    actors = actors + [p for p in sponsors if p not in actors]
     event_type, mode, cameo, modality = (
         entry.event_type,
         entry.mode,
@@ -425,19 +621,22 @@ def _event(sentence: Sentence, trigger: Trigger, anchor: Anchor) -> Event | None
         mode, cameo = None, CAMEO_ROOTS[event_type]
     if event_type in RECIPROCAL_TYPES and mode not in NON_RECIPROCAL_MODES:
         actors, recipients = actors + recipients, []
-    if not actors and event_type not in ACTOR_OPTIONAL_TYPES:
+    if not actors and (
+        event_type not in ACTOR_OPTIONAL_TYPES or (entry.nominal and not _happens(sentence, trigger, clause))
+    ):
         return None
-    if not actors and not recipients:
-        return None
-    used = {phrase.head for phrase in actors + recipients}
+    used = {member for phrase in actors + recipients for member in phrase.members}
     location = _location(sentence, trigger, clause, used)
     date_mention, date_text, before = _date_mention(sentence, trigger, clause)
     tense = "future" if modality == "future" else "past"
     date = resolve_date(date_text, anchor, before, tense) if date_mention else _NO_DATE
-    arguments = tuple(
-        Argument(phrase.head, role, phrase.sector)
-        for role, phrases in (("actor", actors), ("recipient", recipients))
-        for phrase in _unique(phrases)
+    arguments = _unique(
+        tuple(
+            Argument(member, role, phrase.sector)
+            for role, phrases in (("actor", actors), ("recipient", recipients))
+            for phrase in phrases
+            for member in phrase.members
+        )
     )
     tokens = [trigger.start, trigger.end - 1] + [k for p in actors + recipients for k in (p.start, p.end - 1)]
     doc = sentence.doc
@@ -462,9 +661,19 @@ def _event(sentence: Sentence, trigger: Trigger, anchor: Anchor) -> Event | None
 _NO_DATE = ResolvedDate(None, "none", "no_date")
 
 
-def _unique(phrases: list[Phrase]) -> list[Phrase]:
+def _happens(sentence: Sentence, trigger: Trigger, clause: tuple[int, int]) -> bool:
+    """Whether the clause reports a noun event as happening ("talks began", "the meeting was held")
+    or dates something by it ("prior to the meeting"), rather than naming it as a topic."""
+    lex = sentence.lex
+    after = sentence.lower[trigger.end : min(clause[1], trigger.end + HAPPENING_WINDOW)]
+    before = sentence.lower[max(clause[0], trigger.start - 4) : trigger.start]
+    return any(word in lex.happening_verbs for word in after) or any(word in lex.anchor_prepositions for word in before)
+
+
+def _unique(arguments: tuple[Argument, ...]) -> tuple[Argument, ...]:
+    """Each mention once: as an actor when it is both."""
     seen: set[Mention] = set()
-    return [p for p in phrases if not (p.head in seen or seen.add(p.head))]
+    return tuple(a for a in arguments if not (a.mention in seen or seen.add(a.mention)))
 
 
 def _confidence(entry: TriggerEntry, actors: list[Phrase], recipients: list[Phrase]) -> float:
@@ -537,8 +746,8 @@ def _nominal_actors(sentence: Sentence, trigger: Trigger, left: list[Phrase], ri
     modifier = _modifier(sentence, trigger, left)
     if modifier:
         return modifier
-    parties = _group(right, lambda p: p.governor in {"between", "among"}, sentence, first_only=True)
-    if parties and parties[0].start - trigger.end <= 3:
+    parties = _group(right, lambda p: p.governor in {"between", "among"}, sentence)
+    if parties:
         return parties
     owners = _group(right, lambda p: p.governor == "of", sentence, first_only=True)
     if owners and owners[0].start - trigger.end <= 2 and trigger.entry.event_type in RECIPROCAL_TYPES | {"PROTEST"}:

@@ -51,6 +51,8 @@ TOPIC_MODIFIED_TYPES = frozenset({"CONSULT", "AGREE"})
 RELATIVE_PRONOUNS = frozenset({"which", "who", "whom", "whose"})
 SUBJECT_PRONOUNS = frozenset({"i", "we", "you", "he", "she", "it", "they", "who", "which", "that"})
 POSSESSIVE_MARKS = frozenset({"'s", "\u2019s", "'", "\u2019"})
+# Types whose place after "at"/"on"/"against" is what they are aimed at.
+TARGETED_TYPES = frozenset({"ASSAULT", "COERCE", "THREATEN"})
 # Words that may stand between a trigger and its object ("urged the parties", "talks with the U.N.").
 MAX_OBJECT_GAP = 5
 # Words after a noun event within which its clause may say that it happened.
@@ -126,6 +128,7 @@ class EventLexicon:
     anchor_prepositions: frozenset[str]
     cues: dict[str, tuple[tuple[str, ...], ...]]
     refusals: frozenset[str]
+    offers: frozenset[str]
     group_descriptions: tuple[tuple[str, ...], ...]
     person_descriptions: frozenset[tuple[str, ...]]
     sponsor_participles: frozenset[str]
@@ -174,6 +177,7 @@ def event_lexicon() -> EventLexicon:
         anchor_prepositions=frozenset(syntax["anchor_prepositions"]),
         cues={kind: tuple(_tokens(cue) for cue in modality[kind]) for kind in ("negated", "hypothetical", "future")},
         refusals=frozenset(modality["refusals"]),
+        offers=frozenset(modality["offers"]),
         group_descriptions=tuple(sorted({_tokens(d) for d in data["coreference"]["groups"]}, key=len, reverse=True)),
         person_descriptions=frozenset(_tokens(d) for d in data["coreference"]["persons"]),
         sponsor_participles=frozenset(syntax["sponsor_participles"]),
@@ -614,8 +618,10 @@ def _event(sentence: Sentence, trigger: Trigger, anchor: Anchor, sponsors: list[
         entry.cameo_root,
         _modality(sentence, trigger, clause),
     )
-    if _refused(sentence, trigger):
+    if _after_cue(sentence, trigger, lex.refusals):
         event_type, mode, cameo, modality = "REJECT", None, CAMEO_ROOTS["REJECT"], "asserted"
+    elif _after_cue(sentence, trigger, lex.offers):
+        event_type, mode, cameo, modality = "AGREE", None, CAMEO_ROOTS["AGREE"], "asserted"
     elif modality == "future" and event_type in lex.future_types:
         event_type = lex.future_types[event_type]
         mode, cameo = None, CAMEO_ROOTS[event_type]
@@ -692,8 +698,9 @@ def _arguments(
     right = [p for p in sentence.phrases if trigger.end <= p.start and p.end <= clause[1]]
     right = _before_next_trigger(sentence, trigger, right)
     agents = _group(right, lambda p: p.governor in lex.agent_prepositions, sentence)
-    places = {k for p in right if _is_place(sentence, p) for k in range(p.start, p.end)}
-    beyond_places = [p for p in right if not _is_place(sentence, p)]
+    venues = [p for p in right if _is_place(sentence, p) and not _is_target(trigger, p)]
+    places = {k for p in venues for k in range(p.start, p.end)}
+    beyond_places = [p for p in right if p not in venues]
     objects = _group(beyond_places, lambda p: _is_object(sentence, trigger, p, places), sentence, first_only=True)
     if trigger.entry.nominal:
         actors = _nominal_actors(sentence, trigger, left, right)
@@ -707,6 +714,11 @@ def _arguments(
 def _is_place(sentence: Sentence, phrase: Phrase) -> bool:
     """A place after "in"/"at": where the event happened, not who took part."""
     return phrase.governor in sentence.lex.place_prepositions and phrase.head.label in PLACE_LABELS
+
+
+def _is_target(trigger: Trigger, phrase: Phrase) -> bool:
+    """A place an attack or a raid is aimed at ("fired shells at Yeonpyeong Island") is its recipient."""
+    return trigger.entry.event_type in TARGETED_TYPES and phrase.governor in {"at", "on", "against"}
 
 
 def _is_object(sentence: Sentence, trigger: Trigger, phrase: Phrase, places: set[int]) -> bool:
@@ -844,10 +856,11 @@ def _has_cue(words: Sequence[str], cues: tuple[tuple[str, ...], ...]) -> bool:
     return any(tuple(words[i : i + len(cue)]) == cue for cue in cues for i in range(len(words) - len(cue) + 1))
 
 
-def _refused(sentence: Sentence, trigger: Trigger) -> bool:
-    """ "refused to meet": a REJECT of the meeting, not a negated meeting."""
+def _after_cue(sentence: Sentence, trigger: Trigger, cues: frozenset[str]) -> bool:
+    """ "refused to meet" is a REJECT, "is ready to host" an AGREE: the act is what is refused or
+    offered, not a negated or future one."""
     words = sentence.lower[max(sentence.span.start, trigger.start - 3) : trigger.start]
-    return any(word in sentence.lex.refusals for word in words) and "to" in words
+    return any(word in cues for word in words) and "to" in words
 
 
 # ------------------------------------------------------------------------------------------ where and when

@@ -847,7 +847,7 @@ def _modality(sentence: Sentence, trigger: Trigger, clause: tuple[int, int]) -> 
         return "negated"
     if _has_cue(before, lex.cues["hypothetical"]) or _has_cue(after[:4], lex.cues["hypothetical"]):
         return "hypothetical"
-    if _has_cue(before, lex.cues["future"]) or _has_cue(after[:6], lex.cues["future"]):
+    if _has_cue(before, lex.cues["future"]) or _has_cue(after, lex.cues["future"]):
         return "future"
     return "asserted"
 

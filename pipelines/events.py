@@ -515,7 +515,7 @@ def extract_events(
 def _sentence_events(sentence: Sentence, anchor: Anchor) -> list[Event]:
     """A sentence's events, one per type and clause: "discussed … in a telephone conversation with"
     and "held talks" are one CONSULT each, with the arguments of both words."""
-    by_clause: dict[tuple[tuple[int, int], str], Event] = {}
+    events: list[tuple[Trigger, Event]] = []
     sponsors, sponsoring = _sponsors(sentence)
     for trigger in sentence.triggers:
         if trigger.start in sponsoring or _is_content_of_another(sentence, trigger):
@@ -523,9 +523,23 @@ def _sentence_events(sentence: Sentence, anchor: Anchor) -> list[Event]:
         event = _event(sentence, trigger, anchor, sponsors.get(trigger.start, []))
         if event is None:
             continue
-        key = (sentence.clause(trigger), event.event_type)
-        by_clause[key] = _merged(by_clause[key], event) if key in by_clause else event
-    return _without_repeats(list(by_clause.values()))
+        twin = next((k for k, (t, e) in enumerate(events) if _one_happening(sentence, t, e, trigger, event)), None)
+        if twin is None:
+            events.append((trigger, event))
+        else:
+            events[twin] = (events[twin][0], _merged(events[twin][1], event))
+    return _without_repeats([event for _, event in events])
+
+
+def _one_happening(
+    sentence: Sentence, first: Trigger, first_event: Event, second: Trigger, second_event: Event
+) -> bool:
+    """Two triggers of one type in one clause tell one happening, unless "and" joins two acts ("will
+    travel to Tehran and will hold talks") or their modes differ (a visit and talks)."""
+    if first_event.event_type != second_event.event_type or sentence.clause(first) != sentence.clause(second):
+        return False
+    modes = {first_event.mode, second_event.mode} - {None}
+    return len(modes) <= 1 and "and" not in sentence.lower[first.end : second.start]
 
 
 def _sponsors(sentence: Sentence) -> tuple[dict[int, list[Phrase]], set[int]]:
@@ -768,12 +782,14 @@ def _nominal_actors(sentence: Sentence, trigger: Trigger, left: list[Phrase], ri
 
 
 def _light_verb_subject(sentence: Sentence, trigger: Trigger, left: list[Phrase]) -> list[Phrase]:
-    """The subject of the verb that governs a noun event ("Russia held talks"), if a light verb does."""
+    """The subject of the verb that governs a noun event ("Russia held talks"), if a light verb does;
+    a visit is always its clause subject's ("urged the parties … during a visit to Moscow")."""
     subject = _subject(sentence, left)
     if not subject:
         return []
     between = sentence.lower[subject[-1].end : trigger.start]
-    return subject if any(word in sentence.lex.light_verbs for word in between) else []
+    visit = trigger.entry.mode == "visit"
+    return subject if visit or any(word in sentence.lex.light_verbs for word in between) else []
 
 
 def _modifier(sentence: Sentence, trigger: Trigger, left: list[Phrase]) -> list[Phrase]:

@@ -16,7 +16,8 @@ events coded (state-level actors, clusters) across the files together. Scoring, 
   across articles, not by the article's own text) are left out of date accuracy.
 - A gold name names a predicted entity when it folds (case, accents, punctuation, a leading "the")
   to the entity's name or one of its aliases, or is the name of the country the entity is coded as
-  (a GPE or NORP entity's country_iso3).
+  (a GPE or NORP entity's country_iso3). An actor coded with an opposition or rebel sector is named
+  by those names and the sector's noun ("Syrian opposition"), as CAMEO and PLOVER actor codes are.
 Targets, for --check: seeds precision and recall >= 0.85, modality accuracy >= 0.90.
 """
 
@@ -41,6 +42,9 @@ from pipelines.resolve import resolve_entities
 Row = dict[str, Any]
 MIN_PRECISION = MIN_RECALL = 0.85
 MIN_MODALITY_ACCURACY = 0.90
+# Sectors that make a nationality a group of its own, named as CAMEO and PLOVER actor codes do
+# (SYROPP: "Syrian opposition").
+GROUP_SECTORS = {"OPP": "opposition", "REB": "rebels"}
 
 
 @dataclass(frozen=True)
@@ -121,7 +125,7 @@ def run_system(files: dict[str, bytes], where=None) -> SystemRun:
     file_of = {d.doc_id: name for name, d in documents.items()}
     roles: dict[str, dict[str, set[str]]] = {}
     for actor in coded.actors:
-        roles.setdefault(actor["event_id"], {"actor": set(), "recipient": set()})[actor["role"]].add(actor["entity_id"])
+        roles.setdefault(actor["event_id"], {"actor": set(), "recipient": set()})[actor["role"]].add(_actor_key(actor))
     events = []
     for row in coded.events:
         found = roles.get(row["event_id"], {"actor": set(), "recipient": set()})
@@ -137,7 +141,19 @@ def run_system(files: dict[str, bytes], where=None) -> SystemRun:
                 trigger=row["trigger"],
             )
         )
-    return SystemRun(events, entity_names(resolution.entities), documents)
+    names = entity_names(resolution.entities)
+    for actor in coded.actors:
+        key = _actor_key(actor)
+        if key != actor["entity_id"]:
+            noun = GROUP_SECTORS[actor["sector"]]
+            names[key] = frozenset(f"{name} {noun}" for name in names.get(actor["entity_id"], ()))
+    return SystemRun(events, names, documents)
+
+
+def _actor_key(actor: Row) -> str:
+    """An actor as coded: its entity, qualified by an opposition or rebel sector ("Syrian opposition")."""
+    sector = actor.get("sector")
+    return f"{actor['entity_id']}|{sector}" if sector in GROUP_SECTORS else actor["entity_id"]
 
 
 def entity_names(entities: list[Row]) -> dict[str, frozenset[str]]:

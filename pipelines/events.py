@@ -719,10 +719,21 @@ def _arguments(
     if trigger.entry.nominal:
         actors = _nominal_actors(sentence, trigger, left, right)
         return actors or agents, [p for p in objects if p not in actors]
-    subject = _subject(sentence, left)
+    subject = _subject(sentence, _before_earlier_verb(sentence, trigger, clause, left))
     if passive:
         return agents, subject
     return subject, objects
+
+
+def _before_earlier_verb(
+    sentence: Sentence, trigger: Trigger, clause: tuple[int, int], left: list[Phrase]
+) -> list[Phrase]:
+    """A second verb of a clause shares the first one's subject ("Erdogan met Putin and signed a
+    deal"): the names after the first verb are its objects, not the second verb's subject."""
+    earlier = [t for t in sentence.triggers if not t.entry.nominal and clause[0] <= t.start and t.end <= trigger.start]
+    if not earlier or "and" not in sentence.lower[earlier[-1].end : trigger.start]:
+        return left
+    return [p for p in left if p.end <= earlier[-1].start]
 
 
 def _is_place(sentence: Sentence, phrase: Phrase) -> bool:

@@ -58,6 +58,8 @@ class Warehouse(dg.ConfigurableResource):
                 "documents": arrow_table("documents", [outcome.document]),
                 "sentences": arrow_table("sentences", outcome.sentences),
                 "mention_candidates": arrow_table("mention_candidates", outcome.mentions),
+                "event_candidates": arrow_table("event_candidates", outcome.events),
+                "event_arguments": arrow_table("event_arguments", outcome.event_arguments),
             }
         replace_document(self.root, outcome.doc_id, rows)
 

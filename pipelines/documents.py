@@ -10,8 +10,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from spacy.tokens import Doc
+
 from pipelines import PIPELINE_VERSION
+from pipelines.dates import Anchor, infer_anchor
 from pipelines.entities import Mention, load_model, recognize
+from pipelines.events import Event, extract_events
 from pipelines.ingest import (
     FileStamp,
     RejectedFile,
@@ -35,6 +39,8 @@ class AcceptedDocument:
     document: Row
     sentences: list[Row]
     mentions: list[Row]
+    events: list[Row]
+    event_arguments: list[Row]
 
 
 @dataclass(frozen=True)
@@ -114,40 +120,134 @@ def process_seed_bytes(
         }
         for sentence in sentences
     ]
-    mentions = recognize_mentions(decoded.text, article, paragraphs, sentences, model)
-    mention_rows = [_mention_row(doc_id, decoded.text, *found) for found in mentions]
-    return AcceptedDocument(doc_id, seed_file, document, sentence_rows, mention_rows)
+    title_mentions, paragraph_mentions = recognize_mentions(article, paragraphs, model)
+    spans = SpanMapper(article, sentences)
+    mention_rows, mention_ids = _mention_rows(doc_id, decoded.text, spans, title_mentions, paragraph_mentions)
+    anchor = infer_anchor(article.published_date, [row["text"] for row in mention_rows if row["label"] == "DATE"])
+    document["date_anchor"], document["date_anchor_method"] = _anchor_text(anchor), anchor.method
+    events = extract_events(paragraphs, paragraph_mentions, anchor)
+    event_rows, argument_rows = _event_rows(doc_id, decoded.text, spans, events, mention_ids)
+    return AcceptedDocument(doc_id, seed_file, document, sentence_rows, mention_rows, event_rows, argument_rows)
 
 
 def recognize_mentions(
-    raw: str, article: CleanedArticle, paragraphs: list, sentences: list[Sentence], model: str | None
-) -> list[tuple[int, int, int | None, Mention]]:
-    """Every mention in the headline and the paragraphs as (char_start, char_end, sentence_idx,
-    mention), with raw-text offsets; headline mentions have no sentence."""
-    title_docs = [sentence_pipeline()(raw[slice(*article.title_span)])] if article.title_span else []
+    article: CleanedArticle, paragraphs: list[Doc], model: str | None
+) -> tuple[list[Mention], list[list[Mention]]]:
+    """The mentions of the headline (headline offsets) and of each paragraph (paragraph offsets)."""
+    title_docs = [sentence_pipeline()(article.raw_text[slice(*article.title_span)])] if article.title_span else []
     found = recognize([*title_docs, *paragraphs], load_model(model) if model else None)
-    located: list[tuple[int, int, int | None, Mention]] = []
-    if title_docs:
-        title_start = article.title_span[0]
-        located += [(title_start + m.start, title_start + m.end, None, m) for m in found[0]]
-    by_paragraph: dict[int, list[Sentence]] = {}
-    for sentence in sentences:
-        by_paragraph.setdefault(sentence.paragraph_idx, []).append(sentence)
-    for paragraph_idx, mentions in enumerate(found[len(title_docs) :]):
-        offset = article.paragraphs[paragraph_idx].clean_start
-        for mention in mentions:
-            clean_start, clean_end = article.offsets.snap(offset + mention.start, offset + mention.end)
-            char_start, char_end = article.offsets.raw_span(clean_start, clean_end)
-            sentence_idx = next(
-                (
-                    s.sentence_idx
-                    for s in by_paragraph.get(paragraph_idx, [])
-                    if s.clean_start <= clean_start < s.clean_end
-                ),
-                None,
+    return (found[0] if title_docs else []), found[len(title_docs) :]
+
+
+class SpanMapper:
+    """Maps a span of a paragraph (clean offsets) or of the headline to raw text and its sentence."""
+
+    def __init__(self, article: CleanedArticle, sentences: list[Sentence]) -> None:
+        self.article = article
+        self.by_paragraph: dict[int, list[Sentence]] = {}
+        for sentence in sentences:
+            self.by_paragraph.setdefault(sentence.paragraph_idx, []).append(sentence)
+
+    def in_title(self, start: int, end: int) -> tuple[int, int]:
+        title_start = self.article.title_span[0]
+        return title_start + start, title_start + end
+
+    def in_paragraph(self, paragraph_idx: int, start: int, end: int) -> tuple[int, int, int | None]:
+        """(char_start, char_end, sentence_idx) of a paragraph span."""
+        offset = self.article.paragraphs[paragraph_idx].clean_start
+        clean_start, clean_end = self.article.offsets.snap(offset + start, offset + end)
+        char_start, char_end = self.article.offsets.raw_span(clean_start, clean_end)
+        sentence_idx = next(
+            (
+                s.sentence_idx
+                for s in self.by_paragraph.get(paragraph_idx, [])
+                if s.clean_start <= clean_start < s.clean_end
+            ),
+            None,
+        )
+        return char_start, char_end, sentence_idx
+
+
+# Mentions are keyed by identity: an event may name a mention of an earlier paragraph ("the three
+# countries"), and equal mentions of two paragraphs are still two mentions.
+MentionKey = int
+
+
+def _mention_rows(
+    doc_id: str, raw: str, spans: SpanMapper, title: list[Mention], paragraphs: list[list[Mention]]
+) -> tuple[list[Row], dict[MentionKey, str]]:
+    """Every mention as a warehouse row, and each mention's id for the events that refer to it."""
+    rows: list[Row] = []
+    ids: dict[MentionKey, str] = {}
+    located = [(m, *spans.in_title(m.start, m.end), None) for m in title]
+    located += [
+        (m, *spans.in_paragraph(paragraph_idx, m.start, m.end))
+        for paragraph_idx, mentions in enumerate(paragraphs)
+        for m in mentions
+    ]
+    for mention, char_start, char_end, sentence_idx in located:
+        row = _mention_row(doc_id, raw, char_start, char_end, sentence_idx, mention)
+        rows.append(row)
+        ids[id(mention)] = row["mention_id"]
+    return rows, ids
+
+
+def _event_rows(
+    doc_id: str, raw: str, spans: SpanMapper, events: list[list[Event]], mention_ids: dict[MentionKey, str]
+) -> tuple[list[Row], list[Row]]:
+    """The events as `event_candidates` rows and their actors and recipients as `event_arguments` rows."""
+    event_rows: list[Row] = []
+    argument_rows: list[Row] = []
+
+    def mention_id(mention: Mention | None) -> str | None:
+        return mention_ids[id(mention)] if mention else None
+
+    for paragraph_idx, paragraph_events in enumerate(events):
+        for event in paragraph_events:
+            char_start, char_end, sentence_idx = spans.in_paragraph(paragraph_idx, event.start, event.end)
+            trigger_start, trigger_end, _ = spans.in_paragraph(paragraph_idx, event.trigger_start, event.trigger_end)
+            event_id = f"{doc_id}-{trigger_start}-{trigger_end}-{event.event_type}"
+            event_rows.append(
+                {
+                    "event_id": event_id,
+                    "doc_id": doc_id,
+                    "sentence_idx": sentence_idx,
+                    "char_start": char_start,
+                    "char_end": char_end,
+                    "trigger": raw[trigger_start:trigger_end],
+                    "trigger_char_start": trigger_start,
+                    "trigger_char_end": trigger_end,
+                    "event_type": event.event_type,
+                    "mode": event.mode,
+                    "cameo_root": event.cameo_root,
+                    "modality": event.modality,
+                    "event_date": event.date.value,
+                    "date_precision": event.date.precision,
+                    "date_method": event.date.method,
+                    "date_mention_id": mention_id(event.date_mention),
+                    "location_mention_id": mention_id(event.location),
+                    "confidence": event.confidence,
+                    "method": event.method,
+                }
             )
-            located.append((char_start, char_end, sentence_idx, mention))
-    return located
+            argument_rows += [
+                {
+                    "event_id": event_id,
+                    "doc_id": doc_id,
+                    "mention_id": mention_id(argument.mention),
+                    "role": argument.role,
+                    "sector": argument.sector,
+                }
+                for argument in event.arguments
+            ]
+    return event_rows, argument_rows
+
+
+def _anchor_text(anchor: Anchor) -> str | None:
+    """The anchor as ISO text at its precision: '2017-12-21', '2017', or None."""
+    if anchor.date:
+        return anchor.date.isoformat()
+    return str(anchor.year) if anchor.year else None
 
 
 def _mention_row(

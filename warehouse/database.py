@@ -24,7 +24,7 @@ from warehouse.parquet import (
     table_files,
     write_schema_files,
 )
-from warehouse.schema import TABLES, schema_sql
+from warehouse.schema import TABLES, schema_sql, views_sql
 
 DATABASE_FILE = "news.duckdb"
 BUILDING_SUFFIX = ".building"
@@ -69,6 +69,7 @@ def _build(warehouse_dir: Path, target: Path) -> dict[str, int]:
             if files:
                 insert = f"INSERT INTO {table} BY NAME SELECT * FROM read_parquet(?, union_by_name = true)"
                 con.execute(insert, [files])
+        con.execute(views_sql())
         counts = {table: con.execute(f"SELECT count(*) FROM {table}").fetchone()[0] for table in TABLES}
         con.execute("CHECKPOINT")
     return counts

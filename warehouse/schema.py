@@ -10,9 +10,11 @@ import duckdb
 import pyarrow as pa
 
 # Tables written per seed file: one Parquet file per document in the table's folder.
-PARTITIONED_TABLES: tuple[str, ...] = ("documents", "rejected_documents", "sentences", "mention_candidates")
+PARTITIONED_TABLES: tuple[str, ...] = (
+    "documents", "rejected_documents", "sentences", "mention_candidates", "event_candidates", "event_arguments",
+)  # fmt: skip
 # Tables computed across all documents: one Parquet file for the whole table.
-CORPUS_TABLES: tuple[str, ...] = ("entities", "entity_mentions")
+CORPUS_TABLES: tuple[str, ...] = ("entities", "entity_mentions", "events", "event_actors")
 # Every table, in the order they are built; each has a Parquet folder of the same name.
 TABLES: tuple[str, ...] = PARTITIONED_TABLES + CORPUS_TABLES
 
@@ -34,6 +36,11 @@ class Table:
 
 def schema_sql() -> str:
     return resources.files("warehouse").joinpath("schema.sql").read_text(encoding="utf-8")
+
+
+def views_sql() -> str:
+    """The views over the tables (`views.sql`), created after the tables are loaded."""
+    return resources.files("warehouse").joinpath("views.sql").read_text(encoding="utf-8")
 
 
 @cache

@@ -18,7 +18,9 @@ CREATE TABLE documents (
     n_paragraphs INTEGER NOT NULL,
     n_sentences INTEGER NOT NULL,
     seed_size BIGINT,
-    seed_mtime_ns BIGINT
+    seed_mtime_ns BIGINT,
+    date_anchor VARCHAR,
+    date_anchor_method VARCHAR
 );
 COMMENT ON TABLE documents IS 'One row per accepted seed file: its raw text exactly as decoded, and its cleaned text.';
 COMMENT ON COLUMN documents.doc_id IS 'Stable id: a hash of the seed file''s relative path.';
@@ -38,6 +40,8 @@ COMMENT ON COLUMN documents.n_paragraphs IS 'Paragraphs in clean_text.';
 COMMENT ON COLUMN documents.n_sentences IS 'Sentences in the sentences table for this document.';
 COMMENT ON COLUMN documents.seed_size IS 'Size in bytes of the file when it was processed.';
 COMMENT ON COLUMN documents.seed_mtime_ns IS 'Modification time (ns since the epoch) of the file when it was processed.';
+COMMENT ON COLUMN documents.date_anchor IS 'What the events'' relative dates ("on Monday", "last week") are resolved against, as ISO text at its precision: the publication date (2017-12-21), or only a year (2017) when that is all the text gives; null when nothing dates the article.';
+COMMENT ON COLUMN documents.date_anchor_method IS 'How date_anchor was found: date_line (stated), weekday_and_date (a weekday next to a day and month fixes the year), latest_explicit_date, year_bound, or none.';
 
 CREATE TABLE rejected_documents (
     seed_file VARCHAR NOT NULL PRIMARY KEY,
@@ -165,3 +169,125 @@ COMMENT ON COLUMN entity_mentions.method IS 'What found it: gazetteer:<source>, 
 COMMENT ON COLUMN entity_mentions.link IS 'The gazetteer record it was linked to, if any.';
 COMMENT ON COLUMN entity_mentions.country_iso3 IS 'The country the words around it give, if any (the entity has the resolved one).';
 COMMENT ON COLUMN entity_mentions.sector IS 'The sector the words around it give, if any (the entity has the resolved one).';
+
+CREATE TABLE event_candidates (
+    event_id VARCHAR NOT NULL PRIMARY KEY,
+    doc_id VARCHAR NOT NULL,
+    sentence_idx INTEGER,
+    char_start INTEGER NOT NULL,
+    char_end INTEGER NOT NULL,
+    trigger VARCHAR NOT NULL,
+    trigger_char_start INTEGER NOT NULL,
+    trigger_char_end INTEGER NOT NULL,
+    event_type VARCHAR NOT NULL,
+    mode VARCHAR,
+    cameo_root VARCHAR,
+    modality VARCHAR NOT NULL,
+    event_date VARCHAR,
+    date_precision VARCHAR NOT NULL,
+    date_method VARCHAR,
+    date_mention_id VARCHAR,
+    location_mention_id VARCHAR,
+    confidence DOUBLE NOT NULL,
+    method VARCHAR NOT NULL
+);
+COMMENT ON TABLE event_candidates IS 'The events the extractor found in each document, before corpus-level coding: their places and participants are still mentions, not entities.';
+COMMENT ON COLUMN event_candidates.event_id IS 'Unique and stable: doc_id, the trigger''s span and the event type.';
+COMMENT ON COLUMN event_candidates.doc_id IS 'The document (documents.doc_id).';
+COMMENT ON COLUMN event_candidates.sentence_idx IS 'The sentence that reports the event.';
+COMMENT ON COLUMN event_candidates.char_start IS 'Start in raw_text of the evidence: the clause that reports the event, inside its sentence.';
+COMMENT ON COLUMN event_candidates.char_end IS 'End (exclusive) in raw_text of the evidence.';
+COMMENT ON COLUMN event_candidates.trigger IS 'The word(s) that signal the event, exactly as raw_text has them: raw_text[trigger_char_start:trigger_char_end].';
+COMMENT ON COLUMN event_candidates.trigger_char_start IS 'Start of the trigger in raw_text.';
+COMMENT ON COLUMN event_candidates.trigger_char_end IS 'End (exclusive) of the trigger in raw_text.';
+COMMENT ON COLUMN event_candidates.event_type IS 'One of PLOVER''s 16 types: AGREE, CONSULT, SUPPORT, CONCEDE, COOPERATE, AID, RETREAT, REQUEST, ACCUSE, REJECT, THREATEN, PROTEST, SANCTION, MOBILIZE, COERCE, ASSAULT.';
+COMMENT ON COLUMN event_candidates.mode IS 'PLOVER mode where the text gives one (visit, phone, ceasefire, aerial…).';
+COMMENT ON COLUMN event_candidates.cameo_root IS 'The CAMEO two-digit root code that corresponds to the type (and mode).';
+COMMENT ON COLUMN event_candidates.modality IS 'asserted, future, hypothetical or negated.';
+COMMENT ON COLUMN event_candidates.event_date IS 'When it happened, as ISO text at its precision (2017, 2017-01, 2017-01-23); null when unknown.';
+COMMENT ON COLUMN event_candidates.date_precision IS 'day, month, year or none.';
+COMMENT ON COLUMN event_candidates.date_method IS 'How the date was resolved: explicit, explicit_range_start, relative:<cue> or weekday:<past|next> against documents.date_anchor, or unresolved.';
+COMMENT ON COLUMN event_candidates.date_mention_id IS 'The DATE mention the date was read from (mention_candidates.mention_id), if any.';
+COMMENT ON COLUMN event_candidates.location_mention_id IS 'The place mention where it happened (mention_candidates.mention_id), if any.';
+COMMENT ON COLUMN event_candidates.confidence IS 'How sure the extractor is, 0..1.';
+COMMENT ON COLUMN event_candidates.method IS 'Which rule found it (verbal, nominal, passive, participle trigger…).';
+
+CREATE TABLE event_arguments (
+    event_id VARCHAR NOT NULL,
+    doc_id VARCHAR NOT NULL,
+    mention_id VARCHAR NOT NULL,
+    role VARCHAR NOT NULL,
+    sector VARCHAR,
+    PRIMARY KEY (event_id, mention_id, role)
+);
+COMMENT ON TABLE event_arguments IS 'The actors and recipients of each event candidate, as the entity mentions the text names them with.';
+COMMENT ON COLUMN event_arguments.event_id IS 'The event (event_candidates.event_id).';
+COMMENT ON COLUMN event_arguments.doc_id IS 'The document (documents.doc_id).';
+COMMENT ON COLUMN event_arguments.mention_id IS 'The entity mention taking part (mention_candidates.mention_id).';
+COMMENT ON COLUMN event_arguments.role IS 'actor (who does it) or recipient (to whom it is done).';
+COMMENT ON COLUMN event_arguments.sector IS 'The sector the role noun around the mention gives ("the Turkish delegation": GOV), if any.';
+
+CREATE TABLE events (
+    event_id VARCHAR NOT NULL PRIMARY KEY,
+    doc_id VARCHAR NOT NULL,
+    sentence_idx INTEGER,
+    char_start INTEGER NOT NULL,
+    char_end INTEGER NOT NULL,
+    trigger VARCHAR NOT NULL,
+    event_type VARCHAR NOT NULL,
+    mode VARCHAR,
+    cameo_root VARCHAR,
+    modality VARCHAR NOT NULL,
+    event_date VARCHAR,
+    date_precision VARCHAR NOT NULL,
+    location_entity_id VARCHAR,
+    cluster_id VARCHAR NOT NULL,
+    confidence DOUBLE NOT NULL,
+    trigger_char_start INTEGER NOT NULL,
+    trigger_char_end INTEGER NOT NULL,
+    date_method VARCHAR,
+    date_mention_id VARCHAR,
+    location_mention_id VARCHAR,
+    method VARCHAR NOT NULL,
+    n_actors INTEGER NOT NULL,
+    n_recipients INTEGER NOT NULL
+);
+COMMENT ON TABLE events IS 'One row per event mention, PLOVER-coded, with its place resolved to an entity and the cluster of reports of the same real-world event.';
+COMMENT ON COLUMN events.event_id IS 'Unique and stable: doc_id, the trigger''s span and the event type.';
+COMMENT ON COLUMN events.doc_id IS 'The document (documents.doc_id).';
+COMMENT ON COLUMN events.sentence_idx IS 'The sentence that reports the event.';
+COMMENT ON COLUMN events.char_start IS 'Start in raw_text of the evidence: the clause that reports the event, inside its sentence.';
+COMMENT ON COLUMN events.char_end IS 'End (exclusive) in raw_text of the evidence.';
+COMMENT ON COLUMN events.trigger IS 'The word(s) that signal the event, exactly as raw_text has them: raw_text[trigger_char_start:trigger_char_end].';
+COMMENT ON COLUMN events.event_type IS 'One of PLOVER''s 16 types: AGREE, CONSULT, SUPPORT, CONCEDE, COOPERATE, AID, RETREAT, REQUEST, ACCUSE, REJECT, THREATEN, PROTEST, SANCTION, MOBILIZE, COERCE, ASSAULT.';
+COMMENT ON COLUMN events.mode IS 'PLOVER mode where the text gives one (visit, phone, ceasefire, aerial…).';
+COMMENT ON COLUMN events.cameo_root IS 'The CAMEO two-digit root code that corresponds to the type (and mode).';
+COMMENT ON COLUMN events.modality IS 'asserted, future, hypothetical or negated.';
+COMMENT ON COLUMN events.event_date IS 'When it happened, as ISO text at its precision (2017, 2017-01, 2017-01-23); null when unknown.';
+COMMENT ON COLUMN events.date_precision IS 'day, month, year or none.';
+COMMENT ON COLUMN events.location_entity_id IS 'Where it happened (entities.entity_id), where the text says.';
+COMMENT ON COLUMN events.cluster_id IS 'Shared by the reports of one real-world event across sentences and documents: same type, overlapping participants, compatible date and place.';
+COMMENT ON COLUMN events.confidence IS 'How sure the extractor is, 0..1.';
+COMMENT ON COLUMN events.trigger_char_start IS 'Start of the trigger in raw_text.';
+COMMENT ON COLUMN events.trigger_char_end IS 'End (exclusive) of the trigger in raw_text.';
+COMMENT ON COLUMN events.date_method IS 'How the date was resolved: explicit, explicit_range_start, relative:<cue> or weekday:<past|next> against documents.date_anchor, or unresolved.';
+COMMENT ON COLUMN events.date_mention_id IS 'The DATE mention the date was read from (entity_mentions.mention_id), if any.';
+COMMENT ON COLUMN events.location_mention_id IS 'The place mention location_entity_id was resolved from (entity_mentions.mention_id), if any.';
+COMMENT ON COLUMN events.method IS 'Which rule found it (verbal, nominal, passive, participle trigger…).';
+COMMENT ON COLUMN events.n_actors IS 'Rows of event_actors with role actor.';
+COMMENT ON COLUMN events.n_recipients IS 'Rows of event_actors with role recipient.';
+
+CREATE TABLE event_actors (
+    event_id VARCHAR NOT NULL,
+    entity_id VARCHAR NOT NULL,
+    role VARCHAR NOT NULL,
+    mention_id VARCHAR NOT NULL,
+    sector VARCHAR,
+    PRIMARY KEY (event_id, entity_id, role)
+);
+COMMENT ON TABLE event_actors IS 'Who took part in each event, coded at state level: a capital standing for its government, or a nationality ("the Turkish delegation"), is its country.';
+COMMENT ON COLUMN event_actors.event_id IS 'The event (events.event_id).';
+COMMENT ON COLUMN event_actors.entity_id IS 'The participant (entities.entity_id).';
+COMMENT ON COLUMN event_actors.role IS 'actor (who does it) or recipient (to whom it is done).';
+COMMENT ON COLUMN event_actors.mention_id IS 'The first mention that named this participant in the event (entity_mentions.mention_id).';
+COMMENT ON COLUMN event_actors.sector IS 'The participant''s sector here: the role noun''s (delegation: GOV, forces: MIL), else the mentioned entity''s.';

@@ -7,6 +7,10 @@ CONTRACT_COLUMNS = {
                   "published_date", "pipeline_version"],
     "rejected_documents": ["seed_file", "seed_sha256", "reason"],
     "sentences": ["doc_id", "sentence_idx", "char_start", "char_end", "text"],
+    "events": ["event_id", "doc_id", "sentence_idx", "char_start", "char_end", "trigger", "event_type", "mode",
+               "cameo_root", "modality", "event_date", "date_precision", "location_entity_id", "cluster_id",
+               "confidence"],
+    "event_actors": ["event_id", "entity_id", "role"],
 }  # fmt: skip
 
 
@@ -27,3 +31,10 @@ def test_published_date_is_a_date_and_offsets_are_integers() -> None:
     assert types["published_date"] == "DATE"
     sentence_types = {column.name: column.sql_type for column in tables()["sentences"].columns}
     assert sentence_types["char_start"] == sentence_types["char_end"] == "INTEGER"
+
+
+def test_events_carry_their_candidates_columns_and_dates_are_iso_text() -> None:
+    candidate = {column.name: column.sql_type for column in tables()["event_candidates"].columns}
+    event = {column.name: column.sql_type for column in tables()["events"].columns}
+    assert candidate.items() <= event.items()
+    assert event["event_date"] == "VARCHAR" and event["location_mention_id"] == "VARCHAR"

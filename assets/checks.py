@@ -7,12 +7,15 @@ import dagster as dg
 
 from assets.partitions import doc_id_for_key, seed_file_for, seed_files_partitions
 from assets.resources import Warehouse
+from pipelines.events import ACTOR_OPTIONAL_TYPES, CAMEO_ROOTS, MODALITIES, PLOVER_TYPES
 from pipelines.ingest import REJECTION_CODES
 from pipelines.text import lineage_violations
 from warehouse.database import database_path
 from warehouse.schema import TABLES
 
 MAX_LISTED = 20
+# CAMEO's root codes: a mode may take its type to another root (aerial ASSAULT is 19, FIGHT).
+CAMEO_ROOT_CODES = frozenset(f"{code:02d}" for code in range(1, 21))
 
 
 def _run_doc_ids(context: dg.AssetCheckExecutionContext) -> dict[str, str]:
@@ -132,14 +135,7 @@ def mentions_trace_to_raw_text(context: dg.AssetCheckExecutionContext, warehouse
     """The lineage rule for mentions: each mention's text is exactly its raw slice, inside its
     sentence (or the headline)."""
     doc_ids = set(_run_doc_ids(context))
-    documents = warehouse.read("documents", doc_ids).select(["doc_id", "raw_text"]).to_pylist()
-    raw_texts = {row["doc_id"]: row["raw_text"] for row in documents}
-    sentences = {
-        (row["doc_id"], row["sentence_idx"]): (row["char_start"], row["char_end"])
-        for row in warehouse.read("sentences", doc_ids)
-        .select(["doc_id", "sentence_idx", "char_start", "char_end"])
-        .to_pylist()
-    }
+    raw_texts, sentences = _raw_texts(warehouse, doc_ids), _sentence_spans(warehouse, doc_ids)
     mentions = warehouse.read("mention_candidates", doc_ids).to_pylist()
     problems = [
         f"{m['mention_id']} {m['text'][:60]!r}"
@@ -148,6 +144,18 @@ def mentions_trace_to_raw_text(context: dg.AssetCheckExecutionContext, warehouse
         or not _inside_sentence(m, sentences.get((m["doc_id"], m["sentence_idx"])))
     ]
     return _result(problems, len(mentions), "mentions")
+
+
+def _raw_texts(warehouse: Warehouse, doc_ids: set[str]) -> dict[str, str]:
+    """doc_id → raw_text of the given documents."""
+    documents = warehouse.read("documents", doc_ids).select(["doc_id", "raw_text"]).to_pylist()
+    return {row["doc_id"]: row["raw_text"] for row in documents}
+
+
+def _sentence_spans(warehouse: Warehouse, doc_ids: set[str]) -> dict[tuple[str, int], tuple[int, int]]:
+    """(doc_id, sentence_idx) → the sentence's span in raw_text, for the given documents."""
+    rows = warehouse.read("sentences", doc_ids).select(["doc_id", "sentence_idx", "char_start", "char_end"])
+    return {(r["doc_id"], r["sentence_idx"]): (r["char_start"], r["char_end"]) for r in rows.to_pylist()}
 
 
 def _inside_sentence(mention: dict, sentence: tuple[int, int] | None) -> bool:
@@ -189,3 +197,73 @@ def entities_have_mentions(warehouse: Warehouse) -> dg.AssetCheckResult:
     ]
     problems += [f"{eid}: {n} rows" for eid, n in Counter(e["entity_id"] for e in entities).items() if n > 1]
     return _result(problems, len(entities), "entities")
+
+
+@dg.asset_check(asset="event_candidates", blocking=True, partitions_def=seed_files_partitions)
+def events_trace_to_raw_text(context: dg.AssetCheckExecutionContext, warehouse: Warehouse) -> dg.AssetCheckResult:
+    """The lineage rule for events: the trigger is exactly its raw slice, and it and the evidence lie
+    inside the event's sentence."""
+    doc_ids = set(_run_doc_ids(context))
+    raw_texts, sentences = _raw_texts(warehouse, doc_ids), _sentence_spans(warehouse, doc_ids)
+    events = warehouse.read("event_candidates", doc_ids).to_pylist()
+    problems = [
+        f"{e['event_id']} {e['trigger'][:60]!r}"
+        for e in events
+        if raw_texts.get(e["doc_id"], "")[e["trigger_char_start"] : e["trigger_char_end"]] != e["trigger"]
+        or not _event_inside_sentence(e, sentences.get((e["doc_id"], e["sentence_idx"])))
+    ]
+    return _result(problems, len(events), "events")
+
+
+def _event_inside_sentence(event: dict, sentence: tuple[int, int] | None) -> bool:
+    if sentence is None:
+        return False
+    start, end = sentence
+    spans = ((event["char_start"], event["char_end"]), (event["trigger_char_start"], event["trigger_char_end"]))
+    return all(start <= span_start < span_end <= end for span_start, span_end in spans)
+
+
+@dg.asset_check(asset="event_candidates", blocking=True, partitions_def=seed_files_partitions)
+def event_types_in_plover(context: dg.AssetCheckExecutionContext, warehouse: Warehouse) -> dg.AssetCheckResult:
+    """Every event has one of PLOVER's 16 types, a known modality and the CAMEO root of its type
+    (or, with a mode, another CAMEO root the mode gives)."""
+    events = warehouse.read("event_candidates", set(_run_doc_ids(context))).to_pylist()
+    problems = [f"{e['event_id']}: type {e['event_type']!r}" for e in events if e["event_type"] not in PLOVER_TYPES]
+    problems += [f"{e['event_id']}: modality {e['modality']!r}" for e in events if e["modality"] not in MODALITIES]
+    problems += [
+        f"{e['event_id']}: CAMEO root {e['cameo_root']!r} for {e['event_type']} (mode {e['mode']!r})"
+        for e in events
+        if e["cameo_root"] is not None
+        and e["cameo_root"] != CAMEO_ROOTS.get(e["event_type"])
+        and (e["mode"] is None or e["cameo_root"] not in CAMEO_ROOT_CODES)
+    ]
+    return _result(problems, len(events), "events")
+
+
+@dg.asset_check(asset="event_actors", blocking=True)
+def event_actors_have_entities(warehouse: Warehouse) -> dg.AssetCheckResult:
+    """Every participant is an existing entity of an existing event, in a known role, once."""
+    entity_ids = set(warehouse.read("entities").column("entity_id").to_pylist())
+    event_ids = set(warehouse.read("events").column("event_id").to_pylist())
+    actors = warehouse.read("event_actors").select(["event_id", "entity_id", "role"]).to_pylist()
+    problems = [f"{a['event_id']}: entity {a['entity_id']!r}" for a in actors if a["entity_id"] not in entity_ids]
+    problems += [f"{a['event_id']}: no such event" for a in actors if a["event_id"] not in event_ids]
+    problems += [f"{a['event_id']}: role {a['role']!r}" for a in actors if a["role"] not in ("actor", "recipient")]
+    keys = Counter((a["event_id"], a["entity_id"], a["role"]) for a in actors)
+    problems += [f"{key}: {n} rows" for key, n in keys.items() if n > 1]
+    return _result(problems, len(actors), "event_actors")
+
+
+@dg.asset_check(asset="events", blocking=True)
+def events_have_actors(warehouse: Warehouse) -> dg.AssetCheckResult:
+    """Every event has an actor, unless its type is one news reports with the doer unstated
+    (pipelines.events.ACTOR_OPTIONAL_TYPES)."""
+    actors = warehouse.read("event_actors").select(["event_id", "role"]).to_pylist()
+    with_actor = {a["event_id"] for a in actors if a["role"] == "actor"}
+    events = warehouse.read("events").select(["event_id", "event_type", "trigger"]).to_pylist()
+    problems = [
+        f"{e['event_id']} {e['event_type']} {e['trigger']!r}: no actor"
+        for e in events
+        if e["event_id"] not in with_actor and e["event_type"] not in ACTOR_OPTIONAL_TYPES
+    ]
+    return _result(problems, len(events), "events")

@@ -7,17 +7,18 @@ from assets.partitions import SEED_FILES, doc_id_for_key
 from assets.resources import Warehouse
 from pipelines import PIPELINE_VERSION
 from warehouse.database import database_path
+from warehouse.schema import TABLES
 
 
 @dg.asset(
-    deps=["documents", "rejected_documents", "sentences", "mention_candidates", "entities", "entity_mentions"],
+    deps=list(TABLES),
     group_name="warehouse",
     kinds={"duckdb", "parquet"},
     owners=OWNERS,
     code_version=PIPELINE_VERSION,
-    description="news.duckdb: every table built from the Parquet partitions into a new file, then "
-    "swapped in with an atomic rename, so readers never see a half-written state. Partitions of "
-    "seed files that no longer exist are dropped first.",
+    description="news.duckdb: every table built from the Parquet partitions into a new file, with the "
+    "views of views.sql (event_timeline), then swapped in with an atomic rename, so readers never see a "
+    "half-written state. Partitions of seed files that no longer exist are dropped first.",
 )
 def news_duckdb(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.MaterializeResult:
     current = {doc_id_for_key(key) for key in context.instance.get_dynamic_partitions(SEED_FILES)}

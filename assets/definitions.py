@@ -6,6 +6,7 @@ from assets import checks
 from assets.database import news_duckdb
 from assets.documents import seed_documents
 from assets.entities import resolved_entities
+from assets.events import coded_events
 from assets.jobs import rebuild_news_duckdb, refresh_warehouse
 from assets.resources import (
     EntityRecognizer,
@@ -24,7 +25,7 @@ def build_definitions(
 ) -> dg.Definitions:
     """Everything in the graph, bound to one seeds folder, one warehouse and one recognizer setting."""
     return dg.Definitions(
-        assets=dg.with_source_code_references([seed_documents, resolved_entities, news_duckdb]),
+        assets=dg.with_source_code_references([seed_documents, resolved_entities, coded_events, news_duckdb]),
         asset_checks=dg.load_asset_checks_from_modules([checks]),
         jobs=[refresh_warehouse, rebuild_news_duckdb],
         sensors=[seed_files_sensor],

@@ -1,12 +1,12 @@
-"""Per seed file: decode, clean, split into sentences and recognize entity mentions; accepted and
-rejected files alike land in the warehouse's Parquet partitions."""
+"""Per seed file: decode, clean, split into sentences, recognize entity mentions and extract event
+candidates; accepted and rejected files alike land in the warehouse's Parquet partitions."""
 
 from collections import Counter
 from dataclasses import dataclass, field
 
 import dagster as dg
 
-from assets.metadata import OWNERS, PREVIEW_ROWS, column_schema, markdown_preview, table_description
+from assets.metadata import PREVIEW_ROWS, column_schema, markdown_preview, table_spec
 from assets.partitions import seed_file_for, seed_files_partitions
 from assets.resources import EntityRecognizer, SeedsFolder, Warehouse
 from pipelines import PIPELINE_VERSION
@@ -14,20 +14,9 @@ from pipelines.documents import DocumentOutcome, RejectedDocument, Row, process_
 
 TEXT_GROUP = "text"
 ENTITIES_GROUP = "entities"
+EVENTS_GROUP = "events"
 # Above this many files, a run logs its progress every so often.
 PROGRESS_EVERY = 500
-
-
-def _spec(table: str, kinds: set[str], deps: list[str] | None = None, group: str = TEXT_GROUP) -> dg.AssetSpec:
-    return dg.AssetSpec(
-        key=table,
-        description=table_description(table),
-        group_name=group,
-        kinds=kinds,
-        owners=OWNERS,
-        deps=deps or [],
-        metadata={"dagster/column_schema": column_schema(table), "dagster/table_name": f"main.{table}"},
-    )
 
 
 @dataclass
@@ -37,11 +26,15 @@ class _RunTally:
     accepted: int = 0
     sentences: int = 0
     mentions: Counter[str] = field(default_factory=Counter)
+    events: Counter[str] = field(default_factory=Counter)
+    roles: Counter[str] = field(default_factory=Counter)
     reasons: Counter[str] = field(default_factory=Counter)
     documents: list[Row] = field(default_factory=list)
     rejections: list[Row] = field(default_factory=list)
     sentence_rows: list[Row] = field(default_factory=list)
     mention_rows: list[Row] = field(default_factory=list)
+    event_rows: list[Row] = field(default_factory=list)
+    argument_rows: list[Row] = field(default_factory=list)
 
     def add(self, outcome: DocumentOutcome) -> None:
         if isinstance(outcome, RejectedDocument):
@@ -54,6 +47,10 @@ class _RunTally:
             _keep_preview(self.sentence_rows, outcome.sentences)
             _keep_preview(self.mention_rows, outcome.mentions)
             self.mentions.update(row["label"] for row in outcome.mentions)
+            _keep_preview(self.event_rows, outcome.events)
+            _keep_preview(self.argument_rows, outcome.event_arguments)
+            self.events.update(row["event_type"] for row in outcome.events)
+            self.roles.update(row["role"] for row in outcome.event_arguments)
 
 
 def _keep_preview(preview: list[Row], rows: list[Row]) -> None:
@@ -62,17 +59,19 @@ def _keep_preview(preview: list[Row], rows: list[Row]) -> None:
 
 @dg.multi_asset(
     specs=[
-        _spec("documents", {"python", "parquet"}),
-        _spec("rejected_documents", {"python", "parquet"}),
-        _spec("sentences", {"spacy", "parquet"}, deps=["documents"]),
-        _spec("mention_candidates", {"spacy", "parquet"}, deps=["sentences"], group=ENTITIES_GROUP),
+        table_spec("documents", TEXT_GROUP, {"python", "parquet"}),
+        table_spec("rejected_documents", TEXT_GROUP, {"python", "parquet"}),
+        table_spec("sentences", TEXT_GROUP, {"spacy", "parquet"}, deps=["documents"]),
+        table_spec("mention_candidates", ENTITIES_GROUP, {"spacy", "parquet"}, deps=["sentences"]),
+        table_spec("event_candidates", EVENTS_GROUP, {"python", "parquet"}, deps=["mention_candidates"]),
+        table_spec("event_arguments", EVENTS_GROUP, {"python", "parquet"}, deps=["mention_candidates"]),
     ],
     partitions_def=seed_files_partitions,
     backfill_policy=dg.BackfillPolicy.single_run(),
     code_version=PIPELINE_VERSION,
     description="Reads each seed file, decodes it, cleans it with an offset map back to its raw text, "
-    "splits it into sentences and recognizes its entity mentions (one spaCy parse serves both); a file "
-    "that cannot be read becomes a rejected_documents row.",
+    "splits it into sentences, recognizes its entity mentions and extracts its event candidates (one spaCy "
+    "parse serves all three); a file that cannot be read becomes a rejected_documents row.",
 )
 def seed_documents(
     context: dg.AssetExecutionContext, seeds: SeedsFolder, warehouse: Warehouse, recognizer: EntityRecognizer
@@ -125,5 +124,25 @@ def seed_documents(
             "labels": dg.MetadataValue.json(dict(sorted(tally.mentions.items()))),
             "dagster/column_schema": column_schema("mention_candidates"),
             "preview": markdown_preview(tally.mention_rows, ["doc_id", "text", "label", "method", "link"]),
+        },
+    )
+    yield dg.MaterializeResult(
+        asset_key="event_candidates",
+        metadata={
+            "rows_written": sum(tally.events.values()),
+            "event_types": dg.MetadataValue.json(dict(sorted(tally.events.items()))),
+            "dagster/column_schema": column_schema("event_candidates"),
+            "preview": markdown_preview(
+                tally.event_rows, ["doc_id", "trigger", "event_type", "mode", "modality", "event_date"]
+            ),
+        },
+    )
+    yield dg.MaterializeResult(
+        asset_key="event_arguments",
+        metadata={
+            "rows_written": sum(tally.roles.values()),
+            "roles": dg.MetadataValue.json(dict(sorted(tally.roles.items()))),
+            "dagster/column_schema": column_schema("event_arguments"),
+            "preview": markdown_preview(tally.argument_rows, ["event_id", "mention_id", "role", "sector"]),
         },
     )

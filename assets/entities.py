@@ -5,27 +5,18 @@ from collections import Counter
 import dagster as dg
 
 from assets.documents import ENTITIES_GROUP
-from assets.metadata import OWNERS, column_schema, markdown_preview, table_description
+from assets.metadata import markdown_preview, table_spec
 from assets.partitions import SEED_FILES, doc_id_for_key
 from assets.resources import Warehouse
 from pipelines import PIPELINE_VERSION
 from pipelines.resolve import resolve_entities
 
 
-def _spec(table: str) -> dg.AssetSpec:
-    return dg.AssetSpec(
-        key=table,
-        description=table_description(table),
-        group_name=ENTITIES_GROUP,
-        kinds={"python", "parquet"},
-        owners=OWNERS,
-        deps=["mention_candidates"],
-        metadata={"dagster/column_schema": column_schema(table), "dagster/table_name": f"main.{table}"},
-    )
-
-
 @dg.multi_asset(
-    specs=[_spec("entities"), _spec("entity_mentions")],
+    specs=[
+        table_spec(table, ENTITIES_GROUP, {"python", "parquet"}, ["mention_candidates"])
+        for table in ("entities", "entity_mentions")
+    ],
     code_version=PIPELINE_VERSION,
     description="Resolves the mention candidates of every current seed file into entities: gazetteer "
     "links first, then names across spellings, transliterations, titles and 'al-' forms, bare surnames "

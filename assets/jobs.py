@@ -1,5 +1,5 @@
-"""The two jobs: refresh seed files' partitions (then entities and the database), or only resolve
-entities and rebuild the database (after deletions).
+"""The two jobs: refresh seed files' partitions (then entities, events and the database), or only
+resolve entities, code events and rebuild the database (after deletions).
 
 Both run in one process: the graph is a chain (files, checks, database), so a process per step
 would only add each step's start-up (importing Dagster and spaCy) to the time until new rows
@@ -17,8 +17,8 @@ refresh_warehouse = dg.define_asset_job(
 
 rebuild_news_duckdb = dg.define_asset_job(
     "rebuild_news_duckdb",
-    selection=dg.AssetSelection.assets("entities", "entity_mentions", "news_duckdb"),
+    selection=dg.AssetSelection.assets("entities", "entity_mentions", "events", "event_actors", "news_duckdb"),
     executor_def=dg.in_process_executor,
-    description="Drop the rows of deleted seed files: resolve entities again without them and rebuild "
-    "news.duckdb from the Parquet files.",
+    description="Drop the rows of deleted seed files: resolve entities and code events again without "
+    "them and rebuild news.duckdb from the Parquet files.",
 )

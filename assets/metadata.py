@@ -26,6 +26,19 @@ def table_description(table: str) -> str:
     return tables()[table].description
 
 
+def table_spec(table: str, group: str, kinds: set[str], deps: list[str] | None = None) -> dg.AssetSpec:
+    """The asset of a warehouse table: described, typed and owned, with its column schema."""
+    return dg.AssetSpec(
+        key=table,
+        description=table_description(table),
+        group_name=group,
+        kinds=kinds,
+        owners=OWNERS,
+        deps=deps or [],
+        metadata={"dagster/column_schema": column_schema(table), "dagster/table_name": f"main.{table}"},
+    )
+
+
 def markdown_preview(rows: Sequence[dict[str, Any]], columns: Sequence[str]) -> dg.MetadataValue:
     """The first rows as a markdown table, each cell cut short and kept on one line."""
     header = "| " + " | ".join(columns) + " |\n|" + "---|" * len(columns)

@@ -12,6 +12,7 @@ from assets import checks
 from assets.database import news_duckdb
 from assets.documents import seed_documents
 from assets.entities import resolved_entities
+from assets.events import coded_events
 from assets.partitions import SEED_FILES, partition_range_tags, sync_seed_partitions
 from assets.resources import EntityRecognizer, SeedsFolder, Warehouse
 
@@ -62,7 +63,7 @@ def materialize_all(
     sync_seed_partitions(instance, SeedsFolder(path=str(seeds_dir)).files())
     keys = instance.get_dynamic_partitions(SEED_FILES)
     return dg.materialize(
-        [seed_documents, resolved_entities, news_duckdb, *ALL_CHECKS],
+        [seed_documents, resolved_entities, coded_events, news_duckdb, *ALL_CHECKS],
         instance=instance,
         resources=resources_for(seeds_dir, warehouse_dir, **resource_options),
         tags=partition_range_tags(keys[0], keys[-1]),

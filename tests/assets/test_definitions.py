@@ -18,7 +18,7 @@ def test_the_definitions_load() -> None:
 def test_every_asset_is_described_grouped_and_typed() -> None:
     for spec in defs.resolve_all_asset_specs():
         assert spec.description, spec.key
-        assert spec.group_name in {"text", "entities", "warehouse"}, spec.key
+        assert spec.group_name in {"text", "entities", "events", "warehouse"}, spec.key
         assert spec.kinds, spec.key
         assert spec.owners, spec.key
         assert spec.code_version, spec.key
@@ -36,7 +36,7 @@ def test_every_table_asset_carries_its_column_schema() -> None:
 def test_checks_are_blocking_and_described() -> None:
     graph = defs.resolve_asset_graph()
     check_specs = [graph.get_check_spec(key) for key in graph.asset_check_keys]
-    assert len({spec.key for spec in check_specs}) == 9
+    assert len({spec.key for spec in check_specs}) == 13
     assert all(spec.description for spec in check_specs)
     assert all(spec.blocking for spec in check_specs if spec.asset_key.to_user_string() != "news_duckdb")
 

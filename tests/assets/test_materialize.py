@@ -75,6 +75,10 @@ def test_every_blocking_check_ran_and_passed(
         "mentions_trace_to_raw_text",
         "mentions_have_entities",
         "entities_have_mentions",
+        "events_trace_to_raw_text",
+        "event_types_in_plover",
+        "event_actors_have_entities",
+        "events_have_actors",
         "duckdb_matches_parquet",
     }
     assert all(e.passed for e in evaluations)

@@ -3,7 +3,9 @@
 **State-level coding.** Each argument's mention becomes its entity. A national capital standing for
 its government ("Moscow said") becomes its country's entity, and a nationality ("the Turkish
 delegation") its country's, whenever the corpus has that country as an entity (the GPE whose link
-is the country's GeoNames record); otherwise the capital or nationality stays. An argument whose
+is the country's GeoNames record); otherwise the capital or nationality stays. A nationality
+with an opposition or rebel role ("the Syrian opposition delegation") is not its state: it stays
+the nationality, and its sector says which group it is. An argument whose
 mention has no entity (a DATE, or a mention resolution did not keep) is dropped and counted.
 The same participant named twice in one role is one row.
 
@@ -37,6 +39,8 @@ Row = dict[str, Any]
 # Characters of an ISO date at each precision: 2017, 2017-01, 2017-01-23.
 DATE_LENGTHS = {"year": 4, "month": 7, "day": 10}
 CLUSTER_PREFIX = "K"
+# Roles that set a nationality against its state: such an actor is never coded as the country.
+NON_STATE_SECTORS = frozenset({"OPP", "REB"})
 CLUSTER_HEX_DIGITS = 15
 # The columns events carry over from event_candidates unchanged.
 CANDIDATE_COLUMNS = (
@@ -130,7 +134,8 @@ def _code_arguments(
         if mentioned is None:
             dropped += 1
             continue
-        entity_id = state_of.get(mentioned, mentioned)
+        state = argument.get("sector") not in NON_STATE_SECTORS
+        entity_id = state_of.get(mentioned, mentioned) if state else mentioned
         key = (argument["event_id"], entity_id, argument["role"])
         if key not in rows:
             rows[key] = {

@@ -77,6 +77,12 @@ def test_a_nationality_is_its_country_with_the_role_nouns_sector() -> None:
     assert coded.actors[0]["sector"] == "GOV"
 
 
+def test_an_opposition_or_rebel_nationality_is_not_its_state() -> None:
+    coded = code([event("e1")], [argument("e1", "m-turks", sector="OPP"), argument("e1", "m-turks", sector="REB")])
+    assert participants(coded) == {("e1", "turks", "actor")}
+    assert coded.actors[0]["sector"] == "OPP"
+
+
 def test_a_nationality_stays_when_its_country_is_absent_or_unknown() -> None:
     coded = code([event("e1")], [argument("e1", "m-syrians"), argument("e1", "m-kurds")])
     assert participants(coded) == {("e1", "syrians", "actor"), ("e1", "kurds", "actor")}

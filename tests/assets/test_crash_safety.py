@@ -1,5 +1,5 @@
-"""A run killed at any point, and readers querying while runs go on: the warehouse always opens,
-holds one complete state, and the next run completes."""
+"""A run killed at any point: the warehouse always opens, holds one complete state, and the next
+run completes. (Readers querying while runs go on: tests/reliability/test_concurrency.py.)"""
 
 import os
 import random
@@ -91,43 +91,3 @@ def test_a_run_killed_mid_write_mid_rebuild_or_anywhere_leaves_a_complete_wareho
     assert set(seen.values()) <= {before, after}, seen
     leftovers = [path.name for path in warehouse_dir.rglob("*") if ".tmp-" in path.name or ".building" in path.name]
     assert leftovers == []
-
-
-def test_readers_in_a_loop_never_fail_and_always_see_one_snapshot(tmp_path: Path, seeds_dir: Path) -> None:
-    seed_texts = [path.read_text(encoding="utf-8") for path in sorted(seeds_dir.iterdir())]
-    warehouse_dir = tmp_path / "warehouse"
-    assert start_run(seeds_dir, warehouse_dir).wait(timeout=300) == 0
-    stop = tmp_path / "stop"
-    readers = [
-        subprocess.Popen(
-            [sys.executable, "-c", READER, str(database_path(warehouse_dir)), str(stop), SNAPSHOT],
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
-        for _ in range(3)
-    ]
-    write_articles(seeds_dir, seed_texts, first=0, count=40)
-    assert start_run(seeds_dir, warehouse_dir).wait(timeout=300) == 0
-    stop.touch()
-    for reader in readers:
-        out, err = reader.communicate(timeout=60)
-        assert reader.returncode == 0, err
-        queries, states = out.split()
-        assert int(queries) > 10 and int(states) >= 2  # each reader saw the warehouse change under it
-    assert snapshot(warehouse_dir)[0] == 45
-
-
-READER = """
-import os, sys, duckdb
-path, stop, query = sys.argv[1:]
-queries, states = 0, set()
-while not os.path.exists(stop):
-    with duckdb.connect(path, read_only=True) as con:
-        documents, sentence_docs, declared, sentences = con.execute(query).fetchall()[0]
-    if documents != sentence_docs or declared != sentences:
-        sys.exit(f"partial state seen: {documents} {sentence_docs} {declared} {sentences}")
-    queries += 1
-    states.add(documents)
-print(queries, len(states))
-"""

@@ -1,12 +1,13 @@
 """Events across the corpus: participants and places coded as entities, and reports of one happening clustered.
 
-**State-level coding.** Each argument's mention becomes its entity. A national capital standing for
-its government ("Moscow said") becomes its country's entity, and a nationality ("the Turkish
-delegation") its country's, whenever the corpus has that country as an entity (the GPE whose link
-is the country's GeoNames record); otherwise the capital or nationality stays. A nationality
-with an opposition or rebel role ("the Syrian opposition delegation") is not its state: it stays
-the nationality, and its sector says which group it is. An argument whose
-mention has no entity (a DATE, or a mention resolution did not keep) is dropped and counted.
+**State-level coding.** Each argument's mention becomes its entity. A national capital or a seat
+of government standing for its government ("Moscow said", "the Kremlin said") becomes its
+country's entity, and a nationality ("the Turkish delegation") its country's, whenever the corpus
+has that country as an entity (the GPE whose link is the country's GeoNames record); otherwise the
+capital or nationality stays. A nationality with an opposition or rebel role ("the Syrian
+opposition delegation") is not its state: it stays the nationality, and its sector says which
+group it is. An argument whose mention has no entity (a DATE, or a mention resolution did not
+keep) is dropped and counted.
 The same participant named twice in one role is one row.
 
 **Clusters.** Two event mentions report the same real-world happening when they have the same
@@ -115,7 +116,7 @@ def _state_entities(entities: list[Row], countries: Mapping[str, str]) -> dict[s
     }
     states: dict[str, str] = {}
     for entity in entities:
-        iso3 = entity.get("capital_of") if entity["label"] == "GPE" else None
+        iso3 = entity.get("capital_of")
         if entity["label"] == "NORP":
             iso3 = entity.get("country_iso3")
         if iso3 in country_entity:

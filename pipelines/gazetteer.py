@@ -380,7 +380,15 @@ def _add_nationalities(gaz: Gazetteer) -> None:
 def _add_organizations(gaz: Gazetteer) -> None:
     for org in _lexicon("organizations.toml")["organization"]:
         link = f"org:{_slug(org['name'])}"
-        entry = Entry("ORG", org["name"], link, "organization", org.get("country"), org["sector"])
+        entry = Entry(
+            "ORG",
+            org["name"],
+            link,
+            "organization",
+            org.get("country"),
+            org["sector"],
+            capital_of=org.get("stands_for"),
+        )
         for surface in [org["name"], *org["aliases"]]:
             gaz.add(surface.removeprefix("the "), entry)
 

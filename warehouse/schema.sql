@@ -137,7 +137,7 @@ COMMENT ON COLUMN entities.sector IS 'Actor role where known: GOV, MIL, REB, OPP
 COMMENT ON COLUMN entities.n_mentions IS 'Mentions resolved to this entity.';
 COMMENT ON COLUMN entities.n_documents IS 'Documents with at least one such mention.';
 COMMENT ON COLUMN entities.link IS 'The gazetteer record (geonames:<id>, iso3166-2:<code>, org:…, norp:…, person:…); null for entities found by rules alone.';
-COMMENT ON COLUMN entities.capital_of IS 'For a national capital: the ISO3 of the country it stands for when used for its government ("Moscow said").';
+COMMENT ON COLUMN entities.capital_of IS 'For a national capital or a seat of government: the ISO3 of the country it stands for when used for its government ("Moscow said", "the Kremlin said").';
 COMMENT ON COLUMN entities.subdivision_code IS 'ISO 3166-2 code, for an administrative region (a province or governorate).';
 
 CREATE TABLE entity_mentions (

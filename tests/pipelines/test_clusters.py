@@ -21,6 +21,8 @@ ENTITIES = [
     {"entity_id": "turks", "name": "Turks", "label": "NORP", "country_iso3": "TUR", "link": "norp:turks"},
     {"entity_id": "syrians", "name": "Syrians", "label": "NORP", "country_iso3": "SYR", "link": "norp:syrians"},
     {"entity_id": "kurds", "name": "Kurds", "label": "NORP", "country_iso3": None, "link": "norp:kurds"},
+    {"entity_id": "kremlin", "name": "Kremlin", "label": "ORG", "country_iso3": "RUS", "link": "org:kremlin",
+     "sector": "GOV", "capital_of": "RUS"},
     {"entity_id": "un", "name": "United Nations", "label": "ORG", "sector": "IGO", "link": "org:un"},
     {"entity_id": "rebels", "name": "Free Syrian Army", "label": "ORG", "sector": "REB"},
 ]  # fmt: skip
@@ -64,6 +66,11 @@ def test_a_capital_standing_for_its_government_is_its_country() -> None:
     coded = code([event("e1")], [argument("e1", "m-moscow")])
     assert participants(coded) == {("e1", "russia", "actor")}
     assert coded.actors[0]["mention_id"] == "m-moscow"
+
+
+def test_a_seat_of_government_is_its_country() -> None:
+    coded = code([event("e1")], [argument("e1", "m-kremlin")])
+    assert participants(coded) == {("e1", "russia", "actor")}
 
 
 def test_a_capital_stays_when_the_corpus_has_no_entity_for_its_country() -> None:

@@ -48,6 +48,8 @@ NON_RECIPROCAL_MODES = frozenset({"visit"})
 # A nationality right before these nominal triggers is their actor ("Russian airstrikes"), but not
 # before talks, which it only describes ("intra-Syrian talks").
 TOPIC_MODIFIED_TYPES = frozenset({"CONSULT", "AGREE"})
+# Words that are prepositions before a name and conjunctions before a clause ("after Putin ordered").
+CONJUNCTION_PREPOSITIONS = frozenset({"after", "before", "since", "until", "as", "once", "while", "because"})
 RELATIVE_PRONOUNS = frozenset({"which", "who", "whom", "whose"})
 SUBJECT_PRONOUNS = frozenset({"i", "we", "you", "he", "she", "it", "they", "who", "which", "that"})
 POSSESSIVE_MARKS = frozenset({"'s", "\u2019s", "'", "\u2019"})
@@ -60,6 +62,8 @@ HAPPENING_WINDOW = 8
 # Tokens between a noun event and the participle that names its sponsor ("rounds of talks on Syrian
 # settlement brokered by").
 SPONSORED_NOUN_WINDOW = 7
+# Words after a participle within which its "by" agent may come.
+AGENT_WINDOW = 8
 # Countries listed together that a later "the three countries" may stand for.
 MIN_GROUP = 2
 # Role nouns that make a country named with them the government later descriptions stand for.
@@ -129,7 +133,9 @@ class EventLexicon:
     cues: dict[str, tuple[tuple[str, ...], ...]]
     refusals: frozenset[str]
     offers: frozenset[str]
+    announcements: frozenset[str]
     group_descriptions: tuple[tuple[str, ...], ...]
+    description_starts: frozenset[str]
     person_descriptions: frozenset[tuple[str, ...]]
     sponsor_participles: frozenset[str]
     government_descriptions: dict[tuple[str, ...], str]
@@ -178,8 +184,12 @@ def event_lexicon() -> EventLexicon:
         cues={kind: tuple(_tokens(cue) for cue in modality[kind]) for kind in ("negated", "hypothetical", "future")},
         refusals=frozenset(modality["refusals"]),
         offers=frozenset(modality["offers"]),
+        announcements=frozenset(modality["announcements"]),
         group_descriptions=tuple(sorted({_tokens(d) for d in data["coreference"]["groups"]}, key=len, reverse=True)),
         person_descriptions=frozenset(_tokens(d) for d in data["coreference"]["persons"]),
+        description_starts=frozenset(
+            _tokens(d)[0] for kind in ("groups", "persons", "governments") for d in data["coreference"][kind]
+        ),
         sponsor_participles=frozenset(syntax["sponsor_participles"]),
         government_descriptions={_tokens(d): sector for d, sector in data["coreference"]["governments"].items()},
     )
@@ -287,19 +297,20 @@ class Sentence:
                 self.owner.update(dict.fromkeys(range(start, end), mention))
         self.triggers = list(self._triggers())
         nominal_starts = {t.start for t in self.triggers if t.entry.nominal}
-        named = list(self._phrases())
-        self._remember(named)
-        described = list(self._descriptions({k for p in named for k in range(p.start, p.end)}))
+        named = self._named = list(self._phrases())
+        described = list(self._descriptions(named))
         self.phrases = [
             replace(p, before_noun_event=any(p.start < k <= p.end for k in nominal_starts))
             for p in sorted(named + described, key=lambda p: p.start)
         ]
 
     # ---------------------------------------------------------------- descriptions
-    def _descriptions(self, covered: set[int]) -> Iterator[Phrase]:
+    def _descriptions(self, named: list[Phrase]) -> Iterator[Phrase]:
         """Phrases for descriptions that stand for earlier names: "the three countries" for the last
-        list of countries, a bare "the regime" or "government forces" for the last government named."""
+        list of countries, "he" for the last person, a bare "the regime" or "government forces" for
+        the last government named. Only names before a description count as its antecedents."""
         lex = self.lex
+        covered = {k for p in named for k in range(p.start, p.end)}
         i = self.span.start
         while i < self.span.end:
             found = self._description_at(i, covered)
@@ -322,33 +333,50 @@ class Sentence:
                 others=members[1:],
             )
             i += len(words)
+        self._remember(named)
 
     def _description_at(
         self, i: int, covered: set[int]
     ) -> tuple[tuple[str, ...], tuple[Mention, ...], str | None] | None:
-        if i in covered:
+        """The description starting at token i, the names it stands for, and the sector it gives."""
+        if i in covered or self.lower[i] not in self.lex.description_starts:
             return None
+        kind, words, sector = self._description_words(i)
+        if not words:
+            return None
+        self._remember([p for p in self._named if p.end <= i])
+        members = {
+            "group": self.discourse.group,
+            "person": (self.discourse.person,) if self.discourse.person else (),
+            "government": (self.discourse.government,) if self.discourse.government else (),
+        }[kind]
+        return (words, members, sector) if members else None
+
+    def _description_words(self, i: int) -> tuple[str, tuple[str, ...], str | None]:
+        """Which kind of description starts at token i, its words, and its sector."""
         for words in self.lex.group_descriptions:
-            if self.discourse.group and tuple(self.lower[i : i + len(words)]) == words:
-                return words, self.discourse.group, None
-        if self.discourse.person and (self.lower[i],) in self.lex.person_descriptions:
-            return (self.lower[i],), (self.discourse.person,), None
+            if tuple(self.lower[i : i + len(words)]) == words:
+                return "group", words, None
+        if (self.lower[i],) in self.lex.person_descriptions:
+            return "person", (self.lower[i],), None
         for words, sector in self.lex.government_descriptions.items():
-            if self.discourse.government and tuple(self.lower[i : i + len(words)]) == words:
-                return words, (self.discourse.government,), sector
-        return None
+            if tuple(self.lower[i : i + len(words)]) == words:
+                return "government", words, sector
+        return "", (), None
 
     def _remember(self, phrases: list[Phrase]) -> None:
         """Keep this sentence's last list of countries and its last government for later descriptions."""
         states = [p for p in phrases if _is_state(p.head)]
-        for index, phrase in enumerate(states):
-            group = [phrase]
+        index = 0
+        while index < len(states):
+            group = [states[index]]
             for following in states[index + 1 :]:
                 if not _linked(self, group[-1], following):
                     break
                 group.append(following)
             if len(group) >= MIN_GROUP:
                 self.discourse.group = tuple(p.head for p in group)
+            index += len(group)
         people = [p.head for p in phrases if p.head.label == "PERSON"]
         if people:
             self.discourse.person = people[-1]
@@ -424,10 +452,18 @@ class Sentence:
             end=end,
             head=head,
             sector=sector if head.label != "PERSON" or ends_in_role else None,
-            governor=governor if governor in self.lex.prepositions else None,
+            governor=governor if governor in self.lex.prepositions and not self._opens_clause(governor, end) else None,
             possessive=possessive,
             apposition=apposition,
         )
+
+    def _opens_clause(self, word: str, end: int) -> bool:
+        """ "after Putin ordered": a conjunction before a subject and its verb, not a preposition."""
+        if word not in CONJUNCTION_PREPOSITIONS or end >= self.span.end:
+            return False
+        following = self.lower[end]
+        verbal = any(t.start == end and not t.entry.nominal for t in self.triggers)
+        return verbal or following in self.lex.light_verbs or following in self.lex.verb_chain
 
     # ---------------------------------------------------------------- triggers
     def _triggers(self) -> Iterator[Trigger]:
@@ -636,7 +672,7 @@ def _event(sentence: Sentence, trigger: Trigger, anchor: Anchor, sponsors: list[
         event_type, mode, cameo, modality = "REJECT", None, CAMEO_ROOTS["REJECT"], "asserted"
     elif _after_cue(sentence, trigger, lex.offers):
         event_type, mode, cameo, modality = "AGREE", None, CAMEO_ROOTS["AGREE"], "asserted"
-    elif modality == "future" and event_type in lex.future_types:
+    elif event_type in lex.future_types and (modality == "future" or _announced(sentence, trigger)):
         event_type = lex.future_types[event_type]
         mode, cameo = None, CAMEO_ROOTS[event_type]
     if event_type in RECIPROCAL_TYPES and mode not in NON_RECIPROCAL_MODES:
@@ -859,7 +895,15 @@ def _is_passive(sentence: Sentence, trigger: Trigger) -> bool:
     while k >= sentence.span.start and sentence.lower[k] in {"also", "already", "not", "reportedly", "being", "been"}:
         k -= 1
     auxiliary = k >= sentence.span.start and sentence.lower[k] in sentence.lex.be
-    return auxiliary or following in sentence.lex.agent_prepositions
+    return auxiliary or following in sentence.lex.agent_prepositions or _reduced_relative(sentence, trigger)
+
+
+def _reduced_relative(sentence: Sentence, trigger: Trigger) -> bool:
+    """A participle right after a noun event, with its agent a few words on: "a ceasefire brokered at
+    the end of last year by Moscow"."""
+    after_noun_event = any(t.end == trigger.start and t.entry.nominal for t in sentence.triggers)
+    ahead = sentence.lower[trigger.end : min(sentence.span.end, trigger.end + AGENT_WINDOW)]
+    return after_noun_event and any(word in sentence.lex.agent_prepositions for word in ahead)
 
 
 # ------------------------------------------------------------------------------------------ modality
@@ -881,6 +925,12 @@ def _modality(sentence: Sentence, trigger: Trigger, clause: tuple[int, int]) -> 
 
 def _has_cue(words: Sequence[str], cues: tuple[tuple[str, ...], ...]) -> bool:
     return any(tuple(words[i : i + len(cue)]) == cue for cue in cues for i in range(len(words) - len(cue) + 1))
+
+
+def _announced(sentence: Sentence, trigger: Trigger) -> bool:
+    """A noun event that a verb just before it orders or announces ("ordered a partial withdrawal")."""
+    words = sentence.lower[max(sentence.span.start, trigger.start - 4) : trigger.start]
+    return trigger.entry.nominal and any(word in sentence.lex.announcements for word in words)
 
 
 def _after_cue(sentence: Sentence, trigger: Trigger, cues: frozenset[str]) -> bool:

@@ -205,3 +205,41 @@ def test_dates_resolve_against_the_publication_date(body: str, date: str | None)
 def test_without_a_publication_date_a_weekday_gives_no_day() -> None:
     outcome = events_in("France met Germany in Paris on Friday.", dateline="")
     assert [e.date for e in outcome if e.event_type == "CONSULT"] == [None]
+
+
+# ------------------------------------------------------------------------------------------ discourse and clauses
+def test_a_description_stands_for_the_last_list_of_countries() -> None:
+    events = events_in("Russia, Iran and Turkey sent delegations. The three countries met in Astana on Monday.")
+    consult = [e for e in events if e.event_type == "CONSULT"]
+    assert consult and set(consult[-1].actors) == {"Russia", "Iran", "Turkey"}
+
+
+def test_a_pronoun_stands_for_the_last_person_named() -> None:
+    events = events_in("Staffan de Mistura arrived on Monday. On Tuesday, he will meet Sergei Lavrov in Moscow.")
+    consult = [e for e in events if e.event_type == "CONSULT" and e.mode is None]
+    assert set(consult[-1].actors) == {"Staffan de Mistura", "Sergei Lavrov"}
+
+
+def test_a_relative_clause_between_subject_and_verb_is_passed_over() -> None:
+    event = only("Delegations of Turkey and Iran, which lead the process, arrived in Astana.", "CONSULT")
+    assert set(event.actors) == {"Turkey", "Iran"}
+
+
+def test_after_before_a_subject_and_its_verb_is_a_conjunction() -> None:
+    event = only("The talks came after Vladimir Putin ordered a withdrawal of Russian forces.", "CONCEDE")
+    assert event.actors == ("Vladimir Putin",)
+
+
+def test_a_participle_with_a_later_agent_is_passive() -> None:
+    event = only("A ceasefire brokered at the end of last year by Qatar held.", "AGREE")
+    assert event.actors == ("Qatar",)
+
+
+def test_sponsors_of_talks_are_their_actors_not_a_support_event() -> None:
+    events = events_in("New talks backed by Russia and Turkey began in Astana on Monday.")
+    assert [e.event_type for e in events] == ["CONSULT"] and set(events[0].actors) == {"Russia", "Turkey"}
+
+
+def test_a_second_verb_shares_the_first_verbs_subject() -> None:
+    event = only("Egypt hosted Jordan and condemned Israel.", "ACCUSE")
+    assert event.actors == ("Egypt",) and event.recipients == ("Israel",)

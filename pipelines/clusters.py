@@ -12,17 +12,17 @@ The same participant named twice in one role is one row.
 
 **Clusters.** Two event mentions report the same real-world happening when they have the same
 type, the same polarity (a negated event joins only negated ones), compatible dates (equal at the
-coarser of the two precisions, or one unknown), compatible places (the same entity, or one
-unknown), and overlapping participants (actors and recipients together share an entity). An event
-without participants joins one of its type only when both have the same known place and the same
-known date. Reports are joined (union-find) pair by pair in text order, and only while the two
-clusters as wholes stay compatible: a cluster has at most one known place, and its dates are all
-coarser forms of its finest one, so an undated, unplaced report never chains "in Astana" to "in
-Geneva"; participants do chain (A-B, then B-C). Candidates are found per type through an index of participants
-(and of place and date, for events without any), and within it each event meets only the events of
-its own date or a coarser form of it, never every pair of events. A cluster's id
-is "K" and the first 15 hex digits of the SHA-256 of its smallest event_id: the same inputs give
-the same ids.
+coarser of the two precisions, or one unknown within one document; across documents both must be
+dated), compatible places (the same entity, or one unknown), and overlapping participants (actors
+and recipients together share an entity). An event without participants joins one of its type only
+when both have the same known place and the same known date. Reports are joined (union-find) pair
+by pair in text order, and only while the two clusters as wholes stay compatible: a cluster has at
+most one known place, and its dates are all coarser forms of its finest one, so an undated,
+unplaced report never chains "in Astana" to "in Geneva"; participants do chain (A-B, then B-C).
+Candidates are found per type through an index of participants (and of place and date, for events
+without any), and within it each event meets only the events of its own date or a coarser form of
+it, never every pair of events. A cluster's id is "K" and the first 15 hex digits of the SHA-256
+of its smallest event_id: the same inputs give the same ids.
 """
 
 from __future__ import annotations
@@ -210,8 +210,13 @@ def _coarser_dates(date: str | None) -> list[str | None]:
 
 def _same_happening(first: Row, second: Row, participants: Mapping[str, set[str]]) -> bool:
     """Whether two events of one type and polarity, whose dates are compatible, report the same
-    happening: they share a participant, or (one without any) they share a known place and date."""
+    happening: they share a participant, or (one without any) they share a known place and date.
+    Across documents both must be dated: two articles' undated "meeting of Russia and Turkey" are
+    as likely two rounds of talks as one."""
     first_set, second_set = participants.get(first["event_id"], set()), participants.get(second["event_id"], set())
+    undated = first["event_date"] is None or second["event_date"] is None
+    if undated and first["doc_id"] != second["doc_id"]:
+        return False
     if not first_set or not second_set:
         return (
             first["location_entity_id"] is not None

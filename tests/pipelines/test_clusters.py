@@ -151,7 +151,7 @@ def test_same_type_overlapping_actors_and_compatible_dates_are_one_cluster() -> 
     candidates = [
         event("a", date="2017-01-23"),
         event("b", date="2017-01", doc_id="d2"),
-        event("c", doc_id="d3", location_mention_id="m-astana"),
+        event("c", location_mention_id="m-astana"),
     ]
     arguments = [
         argument("a", "m-russia"), argument("a", "m-turkey"),
@@ -160,6 +160,13 @@ def test_same_type_overlapping_actors_and_compatible_dates_are_one_cluster() -> 
     ]  # fmt: skip
     coded = code(candidates, arguments)
     assert len(set(clusters(coded).values())) == 1
+
+
+def test_an_undated_report_joins_only_reports_of_its_own_document() -> None:
+    candidates = [event("a", date="2017-01-23"), event("b", doc_id="d2"), event("c")]
+    arguments = [argument(e, "m-russia") for e in ("a", "b", "c")]
+    found = clusters(code(candidates, arguments))
+    assert found["a"] == found["c"] != found["b"]
 
 
 def test_different_dates_are_two_clusters() -> None:

@@ -32,6 +32,8 @@ DOCUMENT_COLUMNS = {
     "title",
     "clean_text",
     "published_date",
+    "date_anchor",
+    "date_anchor_method",
     "pipeline_version",
     "title_char_start",
     "title_char_end",

@@ -155,8 +155,9 @@ def test_seeds_evaluation_runs_recognizer_and_resolver_over_the_gold_files(tmp_p
 
 
 def test_the_cli_says_what_it_skips(capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["--gold", "no/such/gold.jsonl", "--no-gum", "--check"]) == 0
-    assert "seeds not evaluated" in capsys.readouterr().out
+    assert main(["--gold", "no/such/gold.jsonl", "--event-gold", "no/such/events.jsonl", "--no-gum", "--check"]) == 0
+    out = capsys.readouterr().out
+    assert "seeds not evaluated" in out and "events not evaluated" in out
 
 
 def test_entity_brackets_open_close_and_stack() -> None:

@@ -6,6 +6,7 @@ The rows are plain dicts keyed by the warehouse's column names.
 from __future__ import annotations
 
 import logging
+from bisect import bisect_right
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -147,6 +148,7 @@ class SpanMapper:
         self.by_paragraph: dict[int, list[Sentence]] = {}
         for sentence in sentences:
             self.by_paragraph.setdefault(sentence.paragraph_idx, []).append(sentence)
+        self.starts = {k: [s.clean_start for s in group] for k, group in self.by_paragraph.items()}
 
     def in_title(self, start: int, end: int) -> tuple[int, int]:
         title_start = self.article.title_span[0]
@@ -157,15 +159,13 @@ class SpanMapper:
         offset = self.article.paragraphs[paragraph_idx].clean_start
         clean_start, clean_end = self.article.offsets.snap(offset + start, offset + end)
         char_start, char_end = self.article.offsets.raw_span(clean_start, clean_end)
-        sentence_idx = next(
-            (
-                s.sentence_idx
-                for s in self.by_paragraph.get(paragraph_idx, [])
-                if s.clean_start <= clean_start < s.clean_end
-            ),
-            None,
-        )
-        return char_start, char_end, sentence_idx
+        return char_start, char_end, self._sentence_at(paragraph_idx, clean_start)
+
+    def _sentence_at(self, paragraph_idx: int, clean_start: int) -> int | None:
+        """The sentence holding a clean offset, by binary search over the paragraph's sentences."""
+        group = self.by_paragraph.get(paragraph_idx, [])
+        k = bisect_right(self.starts.get(paragraph_idx, []), clean_start) - 1
+        return group[k].sentence_idx if k >= 0 and clean_start < group[k].clean_end else None
 
 
 # Mentions are keyed by identity: an event may name a mention of an earlier paragraph ("the three

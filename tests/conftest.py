@@ -80,6 +80,18 @@ def materialize() -> Callable[..., dg.ExecuteInProcessResult]:
 
 @pytest.fixture
 def built_warehouse(instance: dg.DagsterInstance, seeds_dir: Path, warehouse_dir: Path) -> Path:
+    """The seeds materialized into this test's own warehouse, which the test may change."""
     result = materialize_all(instance, seeds_dir, warehouse_dir)
     assert result.success
     return warehouse_dir
+
+
+@pytest.fixture(scope="session")
+def seeds_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The seeds materialized once per session, for the tests that only read the warehouse."""
+    root = tmp_path_factory.mktemp("built")
+    shutil.copytree(SEEDS, root / "seeds")
+    with dg.instance_for_test() as session_instance:
+        result = materialize_all(session_instance, root / "seeds", root / "warehouse")
+    assert result.success
+    return root / "warehouse"

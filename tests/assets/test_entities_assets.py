@@ -16,31 +16,31 @@ def query(warehouse_dir: Path, sql: str) -> list[tuple]:
         return con.execute(sql).fetchall()
 
 
-def test_the_seeds_give_entities_and_their_mentions(built_warehouse: Path) -> None:
+def test_the_seeds_give_entities_and_their_mentions(seeds_warehouse: Path) -> None:
     [(mentions, entities)] = query(
-        built_warehouse, "SELECT (SELECT count(*) FROM entity_mentions), (SELECT count(*) FROM entities)"
+        seeds_warehouse, "SELECT (SELECT count(*) FROM entity_mentions), (SELECT count(*) FROM entities)"
     )
     assert mentions > 100 and 20 < entities < mentions
-    labels = {label for (label,) in query(built_warehouse, "SELECT DISTINCT label FROM entity_mentions")}
+    labels = {label for (label,) in query(seeds_warehouse, "SELECT DISTINCT label FROM entity_mentions")}
     assert {"PERSON", "ORG", "GPE", "NORP", "DATE"} <= labels
-    per_doc = query(built_warehouse, "SELECT count(DISTINCT doc_id) FROM entity_mentions")
+    per_doc = query(seeds_warehouse, "SELECT count(DISTINCT doc_id) FROM entity_mentions")
     assert per_doc == [(5,)]
 
 
-def test_every_non_date_mention_has_an_existing_entity_and_dates_have_none(built_warehouse: Path) -> None:
+def test_every_non_date_mention_has_an_existing_entity_and_dates_have_none(seeds_warehouse: Path) -> None:
     orphans = query(
-        built_warehouse,
+        seeds_warehouse,
         "SELECT m.text, m.label FROM entity_mentions m LEFT JOIN entities e USING (entity_id) "
         "WHERE m.label <> 'DATE' AND e.entity_id IS NULL",
     )
     assert orphans == []
     dated = "SELECT count(*) FROM entity_mentions WHERE label = 'DATE' AND entity_id IS NOT NULL"
-    assert query(built_warehouse, dated) == [(0,)]
+    assert query(seeds_warehouse, dated) == [(0,)]
 
 
-def test_every_mention_text_is_its_raw_slice(built_warehouse: Path) -> None:
+def test_every_mention_text_is_its_raw_slice(seeds_warehouse: Path) -> None:
     rows = query(
-        built_warehouse,
+        seeds_warehouse,
         "SELECT m.text, substring(d.raw_text, m.char_start + 1, m.char_end - m.char_start), d.raw_text, "
         "m.char_start, m.char_end FROM entity_mentions m JOIN documents d USING (doc_id)",
     )
@@ -49,21 +49,21 @@ def test_every_mention_text_is_its_raw_slice(built_warehouse: Path) -> None:
         assert text == sql_slice == raw_text[start:end]
 
 
-def test_every_candidate_is_resolved_once(built_warehouse: Path) -> None:
+def test_every_candidate_is_resolved_once(seeds_warehouse: Path) -> None:
     [(candidates, mentions)] = query(
-        built_warehouse, "SELECT (SELECT count(*) FROM mention_candidates), (SELECT count(*) FROM entity_mentions)"
+        seeds_warehouse, "SELECT (SELECT count(*) FROM mention_candidates), (SELECT count(*) FROM entity_mentions)"
     )
     assert candidates == mentions
     unmatched = (
         "SELECT mention_id, text, label FROM mention_candidates "
         "EXCEPT SELECT mention_id, text, label FROM entity_mentions"
     )
-    assert query(built_warehouse, unmatched) == []
+    assert query(seeds_warehouse, unmatched) == []
 
 
-def test_entity_counts_match_their_mentions(built_warehouse: Path) -> None:
+def test_entity_counts_match_their_mentions(seeds_warehouse: Path) -> None:
     mismatched = query(
-        built_warehouse,
+        seeds_warehouse,
         "SELECT e.name, e.n_mentions, count(m.mention_id), e.n_documents, count(DISTINCT m.doc_id) "
         "FROM entities e LEFT JOIN entity_mentions m USING (entity_id) GROUP BY ALL "
         "HAVING e.n_mentions <> count(m.mention_id) OR e.n_documents <> count(DISTINCT m.doc_id)",
@@ -71,18 +71,18 @@ def test_entity_counts_match_their_mentions(built_warehouse: Path) -> None:
     assert mismatched == []
 
 
-def test_one_envoy_across_documents_and_spellings(built_warehouse: Path) -> None:
+def test_one_envoy_across_documents_and_spellings(seeds_warehouse: Path) -> None:
     envoy = query(
-        built_warehouse,
+        seeds_warehouse,
         "SELECT label, n_documents FROM entities "
         "WHERE list_contains(aliases, 'Alexander Lavrentiev') AND list_contains(aliases, 'Lavrentyev')",
     )
     assert len(envoy) == 1 and envoy[0][0] == "PERSON" and envoy[0][1] >= 2
 
 
-def test_astana_is_the_kazakh_capital_on_the_map(built_warehouse: Path) -> None:
+def test_astana_is_the_kazakh_capital_on_the_map(seeds_warehouse: Path) -> None:
     rows = query(
-        built_warehouse,
+        seeds_warehouse,
         "SELECT label, country_iso3, geonames_id, latitude IS NOT NULL, longitude IS NOT NULL, n_documents "
         "FROM entities WHERE list_contains(aliases, 'Astana')",
     )

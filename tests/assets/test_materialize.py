@@ -32,8 +32,8 @@ def table_fingerprint(warehouse_dir: Path) -> str:
     return digest.hexdigest()
 
 
-def test_the_seeds_become_documents_and_sentences(built_warehouse: Path) -> None:
-    with connect_read_only(built_warehouse) as con:
+def test_the_seeds_become_documents_and_sentences(seeds_warehouse: Path) -> None:
+    with connect_read_only(seeds_warehouse) as con:
         assert con.execute("SELECT count(*) FROM documents").fetchone()[0] == 5
         assert con.execute("SELECT count(*) FROM rejected_documents").fetchone()[0] == 0
         per_doc = con.execute("SELECT doc_id, count(*) FROM sentences GROUP BY ALL").fetchall()
@@ -42,8 +42,8 @@ def test_the_seeds_become_documents_and_sentences(built_warehouse: Path) -> None
         assert dated.fetchall() == [("003_5ebe1cd72f95d513.txt", "2017-12-21")]
 
 
-def test_every_sentence_obeys_the_lineage_rule_in_sql_and_python(built_warehouse: Path) -> None:
-    with connect_read_only(built_warehouse) as con:
+def test_every_sentence_obeys_the_lineage_rule_in_sql_and_python(seeds_warehouse: Path) -> None:
+    with connect_read_only(seeds_warehouse) as con:
         rows = con.execute(
             "SELECT substring(d.raw_text, s.char_start + 1, s.char_end - s.char_start), s.text "
             "FROM sentences s JOIN documents d USING (doc_id)"
@@ -51,8 +51,8 @@ def test_every_sentence_obeys_the_lineage_rule_in_sql_and_python(built_warehouse
     assert rows and all(normalize_text(raw_slice) == text for raw_slice, text in rows)
 
 
-def test_raw_text_is_the_file_decoded_and_nothing_else(built_warehouse: Path, seeds_dir: Path) -> None:
-    with connect_read_only(built_warehouse) as con:
+def test_raw_text_is_the_file_decoded_and_nothing_else(seeds_warehouse: Path, seeds_dir: Path) -> None:
+    with connect_read_only(seeds_warehouse) as con:
         for seed_file, raw_text, sha in con.execute(
             "SELECT seed_file, raw_text, seed_sha256 FROM documents"
         ).fetchall():
@@ -166,20 +166,20 @@ for _ in sys.stdin:
 
 
 @pytest.mark.skipif(not CONTRACT_CHECKER.exists(), reason="the shared contract checker is not beside this checkout")
-def test_the_warehouse_keeps_the_contract(built_warehouse: Path) -> None:
+def test_the_warehouse_keeps_the_contract(seeds_warehouse: Path) -> None:
     checked = subprocess.run(
-        [sys.executable, str(CONTRACT_CHECKER), str(built_warehouse)], capture_output=True, text=True
+        [sys.executable, str(CONTRACT_CHECKER), str(seeds_warehouse)], capture_output=True, text=True
     )
     assert checked.returncode == 0, checked.stdout
     assert "contract kept" in checked.stdout
 
 
-def test_parquet_is_readable_by_duckdb_like_the_contract_says(built_warehouse: Path) -> None:
+def test_parquet_is_readable_by_duckdb_like_the_contract_says(seeds_warehouse: Path) -> None:
     for table in TABLES:
         with duckdb.connect() as con:
-            glob = f"{built_warehouse}/parquet/{table}/**/*.parquet"
+            glob = f"{seeds_warehouse}/parquet/{table}/**/*.parquet"
             parquet = con.execute("SELECT count(*) FROM read_parquet(?)", [glob]).fetchall()[0][0]
-        with connect_read_only(built_warehouse) as con:
+        with connect_read_only(seeds_warehouse) as con:
             assert con.execute(f"SELECT count(*) FROM {table}").fetchall()[0][0] == parquet
 
 

@@ -48,9 +48,26 @@ INVARIANTS: dict[str, tuple[str, str]] = {
         "WHERE m.char_start < 0 OR m.char_end > length(d.raw_text) OR m.char_start >= m.char_end "
         "OR substring(d.raw_text, m.char_start + 1, m.char_end - m.char_start) != m.text",
     ),
+    "events without a document": (
+        "events",
+        "SELECT count(*) FROM events WHERE doc_id NOT IN (SELECT doc_id FROM documents)",
+    ),
+    "events whose trigger is not their raw slice or lies outside their sentence": (
+        "events",
+        "SELECT count(*) FROM events e JOIN documents d USING (doc_id) "
+        "LEFT JOIN sentences s ON s.doc_id = e.doc_id AND s.sentence_idx = e.sentence_idx "
+        "WHERE s.doc_id IS NULL OR e.char_start < s.char_start OR e.char_end > s.char_end "
+        "OR e.trigger_char_start < e.char_start OR e.trigger_char_end > e.char_end "
+        "OR substring(d.raw_text, e.trigger_char_start + 1, e.trigger_char_end - e.trigger_char_start) != e.trigger",
+    ),
+    "event participants without an event or an entity": (
+        "event_actors",
+        "SELECT count(*) FROM event_actors WHERE event_id NOT IN (SELECT event_id FROM events) "
+        "OR entity_id NOT IN (SELECT entity_id FROM entities)",
+    ),
 }
 # Row counts reported with each snapshot; a table that does not exist yet counts as None.
-COUNTED_TABLES = ("documents", "rejected_documents", "sentences", "entity_mentions")
+COUNTED_TABLES = ("documents", "rejected_documents", "sentences", "entity_mentions", "events")
 
 Snapshot = dict[str, int | None]
 

@@ -63,6 +63,15 @@ def assert_the_file_is_processed_or_rejected_with_lineage(data: bytes) -> None:
             assert sentence_start <= start and end <= sentence_end, (mention, sentence_start, sentence_end)
     mention_ids = [mention["mention_id"] for mention in outcome.mentions]
     assert len(mention_ids) == len(set(mention_ids))  # the warehouse's primary key
+    for event in outcome.events:
+        start, end = event["trigger_char_start"], event["trigger_char_end"]
+        assert raw[start:end] == event["trigger"], event
+        sentence_start, sentence_end = sentences[event["sentence_idx"]]
+        assert sentence_start <= event["char_start"] <= start < end <= event["char_end"] <= sentence_end, event
+    event_ids = [event["event_id"] for event in outcome.events]
+    assert len(event_ids) == len(set(event_ids))
+    arguments = [(a["event_id"], a["mention_id"], a["role"]) for a in outcome.event_arguments]
+    assert len(arguments) == len(set(arguments)) and {a[1] for a in arguments} <= set(mention_ids)
 
 
 @PROPERTY_SETTINGS

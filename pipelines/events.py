@@ -564,7 +564,7 @@ def _sentence_events(sentence: Sentence, anchor: Anchor) -> list[Event]:
             events.append((trigger, event))
         else:
             events[twin] = (events[twin][0], _merged(events[twin][1], event))
-    return _without_repeats([event for _, event in events])
+    return _without_repeats([(sentence.clause(trigger), event) for trigger, event in events])
 
 
 def _one_happening(
@@ -892,9 +892,9 @@ def _is_passive(sentence: Sentence, trigger: Trigger) -> bool:
         return False
     following = sentence.lower[trigger.end] if trigger.end < sentence.span.end else ""
     k = trigger.start - 1
-    while k >= sentence.span.start and sentence.lower[k] in {"also", "already", "not", "reportedly", "being", "been"}:
+    while k >= sentence.span.start and sentence.lower[k] in {"also", "already", "not", "reportedly"}:
         k -= 1
-    auxiliary = k >= sentence.span.start and sentence.lower[k] in sentence.lex.be
+    auxiliary = k >= sentence.span.start and sentence.lower[k] in sentence.lex.be  # "been" and "being" are
     return auxiliary or following in sentence.lex.agent_prepositions or _reduced_relative(sentence, trigger)
 
 
@@ -969,18 +969,26 @@ def _date_mention(sentence: Sentence, trigger: Trigger, clause: tuple[int, int])
 
 
 # ------------------------------------------------------------------------------------------ repeats
-def _without_repeats(events: list[Event]) -> list[Event]:
+def _without_repeats(events: list[tuple[tuple[int, int], Event]]) -> list[Event]:
     """One event per happening in a sentence: of two events of a type whose arguments one holds all
-    of the other's, keep the richer ("discussed … in a telephone conversation" is one CONSULT)."""
-    kept: list[Event] = []
-    for event in sorted(events, key=lambda e: (-len(e.arguments), e.mode is None, e.trigger_start)):
+    of the other's, keep the richer ("discussed … in a telephone conversation" is one CONSULT). An
+    event without arguments repeats only one of its own clause: "three were killed when a bomber
+    struck a checkpoint" is two."""
+    kept: list[tuple[tuple[int, int], Event]] = []
+    for clause, event in sorted(events, key=lambda p: (-len(p[1].arguments), p[1].mode is None, p[1].trigger_start)):
         mentions = {a.mention for a in event.arguments}
         twin = next(
-            (k for k in kept if k.event_type == event.event_type and mentions <= {a.mention for a in k.arguments}),
+            (
+                index
+                for index, (other_clause, other) in enumerate(kept)
+                if other.event_type == event.event_type
+                and mentions <= {a.mention for a in other.arguments}
+                and (mentions or other_clause == clause)
+            ),
             None,
         )
         if twin is None:
-            kept.append(event)
-        elif twin.mode is None and event.mode is not None:
-            kept[kept.index(twin)] = replace(twin, mode=event.mode, cameo_root=event.cameo_root)
-    return sorted(kept, key=lambda e: e.trigger_start)
+            kept.append((clause, event))
+        elif kept[twin][1].mode is None and event.mode is not None:
+            kept[twin] = (kept[twin][0], replace(kept[twin][1], mode=event.mode, cameo_root=event.cameo_root))
+    return sorted((event for _, event in kept), key=lambda e: e.trigger_start)

@@ -243,3 +243,18 @@ def test_sponsors_of_talks_are_their_actors_not_a_support_event() -> None:
 def test_a_second_verb_shares_the_first_verbs_subject() -> None:
     event = only("Egypt hosted Jordan and condemned Israel.", "ACCUSE")
     assert event.actors == ("Egypt",) and event.recipients == ("Israel",)
+
+
+def test_has_been_with_a_participle_is_passive() -> None:
+    event = only("The Church of Scientology has been accused of fraud.", "ACCUSE")
+    assert event.actors == () and event.recipients == ("Church of Scientology",)
+
+
+def test_whoever_claims_an_attack_is_its_actor() -> None:
+    event = only("The Taliban claimed responsibility for the attack on a NATO convoy.", "ASSAULT")
+    assert event.actors == ("Taliban",) and event.recipients == ("NATO",)
+
+
+def test_two_happenings_without_named_actors_in_two_clauses_are_two_events() -> None:
+    events = events_in("Three soldiers were killed when a bomber struck a checkpoint.")
+    assert [e.trigger for e in events] == ["killed", "struck"]

@@ -402,10 +402,11 @@ class Sentence:
         word = self.lower[i]
         if i in self.owner or word in self.lex.np_inner or word in self.lex.role_sectors:
             return True
-        return word == "of" and self._inner_of(i)
+        return word in {"of", "from"} and self._inner_of(i)
 
     def _inner_of(self, i: int) -> bool:
-        """ "of" joins a role or place word to a name ("delegations of Turkey", "province of Idlib")."""
+        """ "of" (or "from") joins a role or place word to a name ("delegations of Turkey", "province
+        of Idlib", "officials from Iran")."""
         before, after = i - 1, i + 1
         if before < self.span.start or after >= self.span.end:
             return False
@@ -748,7 +749,7 @@ def _arguments(
     right = [p for p in sentence.phrases if trigger.end <= p.start and p.end <= clause[1]]
     right = _before_next_trigger(sentence, trigger, right)
     agents = _group(right, lambda p: p.governor in lex.agent_prepositions, sentence)
-    venues = [p for p in right if _is_place(sentence, p) and not _is_target(trigger, p)]
+    venues = [p for p in right if (_is_place(sentence, p) and not _is_target(trigger, p)) or _is_origin(trigger, p)]
     places = {k for p in venues for k in range(p.start, p.end)}
     beyond_places = [p for p in right if p not in venues]
     objects = _group(beyond_places, lambda p: _is_object(sentence, trigger, p, places), sentence, first_only=True)
@@ -775,6 +776,11 @@ def _before_earlier_verb(
 def _is_place(sentence: Sentence, phrase: Phrase) -> bool:
     """A place after "in"/"at": where the event happened, not who took part."""
     return phrase.governor in sentence.lex.place_prepositions and phrase.head.label in PLACE_LABELS
+
+
+def _is_origin(trigger: Trigger, phrase: Phrase) -> bool:
+    """Where forces withdraw from ("withdrew from northern Syria") is the event's place."""
+    return trigger.entry.event_type == "RETREAT" and phrase.governor == "from" and phrase.head.label in PLACE_LABELS
 
 
 def _is_target(trigger: Trigger, phrase: Phrase) -> bool:
@@ -942,12 +948,12 @@ def _after_cue(sentence: Sentence, trigger: Trigger, cues: frozenset[str]) -> bo
 
 # ------------------------------------------------------------------------------------------ where and when
 def _location(sentence: Sentence, trigger: Trigger, clause: tuple[int, int], used: set[Mention]) -> Mention | None:
-    """The place after "in"/"at" nearest the trigger in its clause, preferring one after it."""
+    """The place after "in"/"at" (or withdrawn from) nearest the trigger in its clause, preferring
+    one after it."""
     places = [
         p
         for p in sentence.phrases
-        if p.governor in sentence.lex.place_prepositions
-        and p.head.label in PLACE_LABELS
+        if (_is_place(sentence, p) or _is_origin(trigger, p))
         and p.head not in used
         and clause[0] <= p.start < clause[1]
     ]

@@ -258,3 +258,18 @@ def test_whoever_claims_an_attack_is_its_actor() -> None:
 def test_two_happenings_without_named_actors_in_two_clauses_are_two_events() -> None:
     events = events_in("Three soldiers were killed when a bomber struck a checkpoint.")
     assert [e.trigger for e in events] == ["killed", "struck"]
+
+
+def test_officials_from_a_country_are_that_country() -> None:
+    event = only("Officials from Iran and Turkey met in Ankara.", "CONSULT")
+    assert set(event.actors) == {"Iran", "Turkey"}
+
+
+def test_the_place_withdrawn_from_is_the_events_place() -> None:
+    event = only("Russian troops withdrew from Syria in October.", "RETREAT")
+    assert (event.actors, event.recipients, event.place) == (("Russian",), (), "Syria")
+
+
+def test_tear_gas_is_crowd_control_and_a_missile_launch_a_mobilization() -> None:
+    assert only("Police fired tear gas at protesters in Paris.", "ASSAULT").mode == "crowd-control"
+    assert only("North Korea conducted a missile launch on Friday.", "MOBILIZE").mode == "weapons"

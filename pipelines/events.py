@@ -16,6 +16,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 from functools import cache
 from importlib import resources
+from itertools import pairwise
 
 from spacy.tokens import Doc, Span
 
@@ -25,6 +26,8 @@ from pipelines.gazetteer import rules as entity_rules
 from pipelines.sentences import sentence_pipeline
 
 ROLES = ("actor", "recipient")
+# The type of lexicon phrases that hold a trigger word but name no event ("press conference").
+NOT_AN_EVENT = "-"
 MODALITIES = ("asserted", "future", "hypothetical", "negated")
 # PLOVER's 16 types and the CAMEO root each corresponds to (modes may refine it: see the lexicon).
 CAMEO_ROOTS: dict[str, str] = {
@@ -39,6 +42,8 @@ PLOVER_TYPES = tuple(CAMEO_ROOTS)
 ACTOR_OPTIONAL_TYPES = frozenset(
     {"CONSULT", "AGREE", "ASSAULT", "COERCE", "PROTEST", "MOBILIZE", "RETREAT", "SANCTION", "ACCUSE"}
 )
+# Types whose verb names no happening without a participant ("will be discussed", "was agreed").
+SPEAKER_TYPES = frozenset({"CONSULT", "AGREE", "ACCUSE", "SUPPORT", "REQUEST", "REJECT", "THREATEN"})
 # Labels of mentions that can take part in an event, and those that can be its place.
 ARGUMENT_LABELS = frozenset({"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC"})
 PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
@@ -50,6 +55,9 @@ NON_RECIPROCAL_MODES = frozenset({"visit"})
 TOPIC_MODIFIED_TYPES = frozenset({"CONSULT", "AGREE"})
 # Words that are prepositions before a name and conjunctions before a clause ("after Putin ordered").
 CONJUNCTION_PREPOSITIONS = frozenset({"after", "before", "since", "until", "as", "once", "while", "because"})
+DETERMINERS = frozenset(
+    {"the", "a", "an", "its", "their", "his", "her", "our", "this", "these", "those", "any", "every", "no"}
+)
 RELATIVE_PRONOUNS = frozenset({"which", "who", "whom", "whose"})
 SUBJECT_PRONOUNS = frozenset({"i", "we", "you", "he", "she", "it", "they", "who", "which", "that"})
 POSSESSIVE_MARKS = frozenset({"'s", "\u2019s", "'", "\u2019"})
@@ -59,6 +67,8 @@ TARGETED_TYPES = frozenset({"ASSAULT", "COERCE", "THREATEN"})
 MAX_OBJECT_GAP = 5
 # Words after a noun event within which its clause may say that it happened.
 HAPPENING_WINDOW = 8
+# Words before a noun event within which a topic verb makes it a topic ("discussed the Syria talks").
+TOPIC_WINDOW = 4
 # Tokens between a noun event and the participle that names its sponsor ("rounds of talks on Syrian
 # settlement brokered by").
 SPONSORED_NOUN_WINDOW = 7
@@ -128,6 +138,7 @@ class EventLexicon:
     clause_breaks: frozenset[str]
     verb_chain: frozenset[str]
     light_verbs: frozenset[str]
+    topic_verbs: frozenset[str]
     happening_verbs: frozenset[str]
     anchor_prepositions: frozenset[str]
     cues: dict[str, tuple[tuple[str, ...], ...]]
@@ -158,6 +169,9 @@ def event_lexicon() -> EventLexicon:
             words = _tokens(phrase)
             for form in (words, (*words[:-1], plural(words[-1]))):
                 entries.setdefault((form, True), TriggerEntry(form, block["type"], block.get("mode"), cameo, True))
+    for phrase in data["not_events"]["phrases"]:
+        words = _tokens(phrase)
+        entries[(words, True)] = TriggerEntry(words, NOT_AN_EVENT, None, "", True)
     by_first: dict[str, list[TriggerEntry]] = {}
     for entry in entries.values():
         by_first.setdefault(entry.words[0], []).append(entry)
@@ -179,6 +193,7 @@ def event_lexicon() -> EventLexicon:
         clause_breaks=frozenset(syntax["clause_breaks"]),
         verb_chain=frozenset(syntax["verb_chain"]),
         light_verbs=frozenset(syntax["light_verbs"]),
+        topic_verbs=frozenset(syntax["topic_verbs"]),
         happening_verbs=frozenset(syntax["happening_verbs"]),
         anchor_prepositions=frozenset(syntax["anchor_prepositions"]),
         cues={kind: tuple(_tokens(cue) for cue in modality[kind]) for kind in ("negated", "hypothetical", "future")},
@@ -474,7 +489,8 @@ class Sentence:
             if entry is None:
                 i += 1
                 continue
-            yield Trigger(i, i + len(entry.words), entry)
+            if entry.event_type != NOT_AN_EVENT:
+                yield Trigger(i, i + len(entry.words), entry)
             i += len(entry.words)
 
     def _trigger_at(self, i: int) -> TriggerEntry | None:
@@ -493,7 +509,11 @@ class Sentence:
             return None
         longest = [entry for entry in found if len(entry.words) == len(found[0].words)]
         nominal = self._noun_position(i)
-        return next((entry for entry in longest if entry.nominal == nominal), longest[0])
+        entry = next((entry for entry in longest if entry.nominal == nominal), longest[0])
+        if entry.nominal or i == self.span.start or self.lower[i - 1] not in DETERMINERS:
+            return entry
+        # A verb after a determiner: a noun ("the fight", "the release"), or an adjective ("the banned group").
+        return None if self.lower[i].endswith("ed") else replace(entry, nominal=True)
 
     def _noun_position(self, i: int) -> bool:
         """Whether a word stands where a noun does: anywhere but after an auxiliary, "to", a
@@ -678,6 +698,10 @@ def _event(sentence: Sentence, trigger: Trigger, anchor: Anchor, sponsors: list[
         mode, cameo = None, CAMEO_ROOTS[event_type]
     if event_type in RECIPROCAL_TYPES and mode not in NON_RECIPROCAL_MODES:
         actors, recipients = actors + recipients, []
+    if entry.nominal and _is_topic(sentence, trigger, clause):
+        return None
+    if not entry.nominal and not actors and not recipients and event_type in SPEAKER_TYPES:
+        return None  # "will be discussed": a talk, an agreement or an accusation has someone behind it
     if not actors and (
         event_type not in ACTOR_OPTIONAL_TYPES or (entry.nominal and not _happens(sentence, trigger, clause))
     ):
@@ -725,6 +749,17 @@ def _happens(sentence: Sentence, trigger: Trigger, clause: tuple[int, int]) -> b
     after = sentence.lower[trigger.end : min(clause[1], trigger.end + HAPPENING_WINDOW)]
     before = sentence.lower[max(clause[0], trigger.start - 4) : trigger.start]
     return any(word in lex.happening_verbs for word in after) or any(word in lex.anchor_prepositions for word in before)
+
+
+def _is_topic(sentence: Sentence, trigger: Trigger, clause: tuple[int, int]) -> bool:
+    """A noun event that is what is discussed or focused on, not a happening: the object of a topic
+    verb just before it, or the subject of one later in its clause."""
+    lex = sentence.lex
+    before = sentence.lower[max(clause[0], trigger.start - TOPIC_WINDOW) : trigger.start]
+    after = sentence.lower[trigger.end : clause[1]]
+    return any(word in lex.topic_verbs for word in before) or any(
+        word in lex.topic_verbs and previous in lex.be for previous, word in pairwise(after)
+    )
 
 
 def _unique(arguments: tuple[Argument, ...]) -> tuple[Argument, ...]:

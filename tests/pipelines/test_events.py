@@ -6,7 +6,7 @@ from dataclasses import dataclass
 import pytest
 
 from pipelines.documents import AcceptedDocument, process_seed_bytes
-from pipelines.events import CAMEO_ROOTS, event_lexicon, plural, verb_forms
+from pipelines.events import CAMEO_ROOTS, NOT_AN_EVENT, event_lexicon, plural, verb_forms
 
 DATELINE = "Monday, 6 March 2017"
 
@@ -61,7 +61,7 @@ def test_verbs_are_inflected_and_nouns_pluralized() -> None:
 
 
 def test_every_trigger_type_is_plover_with_its_cameo_root() -> None:
-    entries = [entry for entries in event_lexicon().triggers.values() for entry in entries]
+    entries = [e for entries in event_lexicon().triggers.values() for e in entries if e.event_type != NOT_AN_EVENT]
     assert {entry.event_type for entry in entries} == set(CAMEO_ROOTS)
     assert all(entry.cameo_root.isdigit() and len(entry.cameo_root) == 2 for entry in entries)
 
@@ -273,3 +273,8 @@ def test_the_place_withdrawn_from_is_the_events_place() -> None:
 def test_tear_gas_is_crowd_control_and_a_missile_launch_a_mobilization() -> None:
     assert only("Police fired tear gas at protesters in Paris.", "ASSAULT").mode == "crowd-control"
     assert only("North Korea conducted a missile launch on Friday.", "MOBILIZE").mode == "weapons"
+
+
+def test_a_topic_of_discussion_and_a_press_conference_are_not_events() -> None:
+    assert events_in("The fight against terrorism will be discussed in Geneva.") == []
+    assert events_in("Turkey held a press conference in Ankara.") == []

@@ -13,7 +13,7 @@ from __future__ import annotations
 import tomllib
 from bisect import bisect_left
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from functools import cache
 from importlib import resources
 from itertools import pairwise
@@ -289,6 +289,8 @@ class Discourse:
     group: tuple[Mention, ...] = ()
     government: Mention | None = None
     person: Mention | None = None
+    # The participants of the last event of each type, for "the meeting" said again later.
+    participants: dict[str, tuple[Argument, ...]] = field(default_factory=dict)
 
 
 def _is_state(mention: Mention) -> bool:
@@ -585,7 +587,21 @@ def _sentence_events(sentence: Sentence, anchor: Anchor) -> list[Event]:
             events.append((trigger, event))
         else:
             events[twin] = (events[twin][0], _merged(events[twin][1], event))
-    return _without_repeats([(sentence.clause(trigger), event) for trigger, event in events])
+    found = _without_repeats(
+        [(sentence.clause(trigger), _recalled(sentence, trigger, event)) for trigger, event in events]
+    )
+    sentence.discourse.participants.update({e.event_type: e.arguments for e in found if e.arguments})
+    return found
+
+
+def _recalled(sentence: Sentence, trigger: Trigger, event: Event) -> Event:
+    """ "the meeting", "the talks" with no participants of their own: the article's last event of that
+    type, whose participants they are."""
+    definite = trigger.start > sentence.span.start and sentence.lower[trigger.start - 1] == "the"
+    earlier = sentence.discourse.participants.get(event.event_type)
+    if event.arguments or not trigger.entry.nominal or not definite or not earlier:
+        return event
+    return replace(event, arguments=earlier)
 
 
 def _one_happening(

@@ -278,3 +278,8 @@ def test_tear_gas_is_crowd_control_and_a_missile_launch_a_mobilization() -> None
 def test_a_topic_of_discussion_and_a_press_conference_are_not_events() -> None:
     assert events_in("The fight against terrorism will be discussed in Geneva.") == []
     assert events_in("Turkey held a press conference in Ankara.") == []
+
+
+def test_the_meeting_said_again_has_the_participants_of_the_last_meeting() -> None:
+    events = events_in("Russia and Iran met in Tehran on Monday. Prior to the meeting, prices rose.")
+    assert [set(e.actors) for e in events if e.event_type == "CONSULT"] == [{"Russia", "Iran"}] * 2

@@ -74,6 +74,8 @@ TOPIC_WINDOW = 4
 SPONSORED_NOUN_WINDOW = 7
 # Words after a participle within which its "by" agent may come.
 AGENT_WINDOW = 8
+# The size a description gives the list it stands for.
+GROUP_SIZES = {"two": 2, "both": 2, "three": 3, "trio": 3, "four": 4}
 # Countries listed together that a later "the three countries" may stand for.
 MIN_GROUP = 2
 # Role nouns that make a country named with them the government later descriptions stand for.
@@ -286,7 +288,7 @@ class Paragraph:
 class Discourse:
     """What earlier sentences of the article said that a description can stand for."""
 
-    group: tuple[Mention, ...] = ()
+    groups: list[tuple[Mention, ...]] = field(default_factory=list)  # lists of countries, latest last
     government: Mention | None = None
     person: Mention | None = None
     # The participants of the last event of each type, for "the meeting" said again later.
@@ -351,6 +353,7 @@ class Sentence:
             )
             i += len(words)
         self._remember(named)
+        self.discourse.groups.extend(self._lists(named))
 
     def _description_at(
         self, i: int, covered: set[int]
@@ -363,11 +366,19 @@ class Sentence:
             return None
         self._remember([p for p in self._named if p.end <= i])
         members = {
-            "group": self.discourse.group,
+            "group": self._group_for(words, i),
             "person": (self.discourse.person,) if self.discourse.person else (),
             "government": (self.discourse.government,) if self.discourse.government else (),
         }[kind]
         return (words, members, sector) if members else None
+
+    def _group_for(self, words: tuple[str, ...], i: int) -> tuple[Mention, ...]:
+        """The latest list of countries before token i of the size the description says ("the
+        trio", "the two sides"), else the latest list."""
+        groups = self.discourse.groups + self._lists([p for p in self._named if p.end <= i])
+        size = next((GROUP_SIZES[word] for word in words if word in GROUP_SIZES), None)
+        sized = [group for group in groups if len(group) == size]
+        return (sized or groups or [()])[-1]
 
     def _description_words(self, i: int) -> tuple[str, tuple[str, ...], str | None]:
         """Which kind of description starts at token i, its words, and its sector."""
@@ -381,10 +392,10 @@ class Sentence:
                 return "government", words, sector
         return "", (), None
 
-    def _remember(self, phrases: list[Phrase]) -> None:
-        """Keep this sentence's last list of countries and its last government for later descriptions."""
+    def _lists(self, phrases: list[Phrase]) -> list[tuple[Mention, ...]]:
+        """The lists of two or more countries among phrases ("Russia, Iran and Turkey"), in order."""
         states = [p for p in phrases if _is_state(p.head)]
-        index = 0
+        lists, index = [], 0
         while index < len(states):
             group = [states[index]]
             for following in states[index + 1 :]:
@@ -392,8 +403,12 @@ class Sentence:
                     break
                 group.append(following)
             if len(group) >= MIN_GROUP:
-                self.discourse.group = tuple(p.head for p in group)
+                lists.append(tuple(p.head for p in group))
             index += len(group)
+        return lists
+
+    def _remember(self, phrases: list[Phrase]) -> None:
+        """Keep the last person and the last government named before a description."""
         people = [p.head for p in phrases if p.head.label == "PERSON"]
         if people:
             self.discourse.person = people[-1]

@@ -283,3 +283,9 @@ def test_a_topic_of_discussion_and_a_press_conference_are_not_events() -> None:
 def test_the_meeting_said_again_has_the_participants_of_the_last_meeting() -> None:
     events = events_in("Russia and Iran met in Tehran on Monday. Prior to the meeting, prices rose.")
     assert [set(e.actors) for e in events if e.event_type == "CONSULT"] == [{"Russia", "Iran"}] * 2
+
+
+def test_the_trio_is_the_last_list_of_three_not_the_last_list() -> None:
+    body = "Russia, Iran and Turkey sent envoys. Iran and Turkey met on Saturday. The trio met on Sunday."
+    consult = [e for e in events_in(body) if e.event_type == "CONSULT"]
+    assert set(consult[-1].actors) == {"Russia", "Iran", "Turkey"}

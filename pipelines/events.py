@@ -131,6 +131,7 @@ class EventLexicon:
     future_types: dict[str, str]
     role_sectors: dict[str, str | None]
     np_inner: frozenset[str]
+    # The [syntax] word lists, one field each.
     agent_prepositions: frozenset[str]
     place_prepositions: frozenset[str]
     recipient_prepositions: frozenset[str]
@@ -143,6 +144,7 @@ class EventLexicon:
     topic_verbs: frozenset[str]
     happening_verbs: frozenset[str]
     anchor_prepositions: frozenset[str]
+    sponsor_participles: frozenset[str]
     cues: dict[str, tuple[tuple[str, ...], ...]]
     refusals: frozenset[str]
     offers: frozenset[str]
@@ -150,7 +152,6 @@ class EventLexicon:
     group_descriptions: tuple[tuple[str, ...], ...]
     description_starts: frozenset[str]
     person_descriptions: frozenset[tuple[str, ...]]
-    sponsor_participles: frozenset[str]
     government_descriptions: dict[tuple[str, ...], str]
 
 
@@ -186,18 +187,7 @@ def event_lexicon() -> EventLexicon:
             noun: (None if sector == "NONE" else sector) for sector, nouns in data["roles"].items() for noun in nouns
         },
         np_inner=frozenset(word.lower() for word in words["np_inner"]) | titles,
-        agent_prepositions=frozenset(syntax["agent_prepositions"]),
-        place_prepositions=frozenset(syntax["place_prepositions"]),
-        recipient_prepositions=frozenset(syntax["recipient_prepositions"]),
-        prepositions=frozenset(syntax["prepositions"]),
-        list_links=frozenset(syntax["list_links"]),
-        be=frozenset(syntax["be"]),
-        clause_breaks=frozenset(syntax["clause_breaks"]),
-        verb_chain=frozenset(syntax["verb_chain"]),
-        light_verbs=frozenset(syntax["light_verbs"]),
-        topic_verbs=frozenset(syntax["topic_verbs"]),
-        happening_verbs=frozenset(syntax["happening_verbs"]),
-        anchor_prepositions=frozenset(syntax["anchor_prepositions"]),
+        **{name: frozenset(words) for name, words in syntax.items()},
         cues={kind: tuple(_tokens(cue) for cue in modality[kind]) for kind in ("negated", "hypothetical", "future")},
         refusals=frozenset(modality["refusals"]),
         offers=frozenset(modality["offers"]),
@@ -207,7 +197,6 @@ def event_lexicon() -> EventLexicon:
         description_starts=frozenset(
             _tokens(d)[0] for kind in ("groups", "persons", "governments") for d in data["coreference"][kind]
         ),
-        sponsor_participles=frozenset(syntax["sponsor_participles"]),
         government_descriptions={_tokens(d): sector for d, sector in data["coreference"]["governments"].items()},
     )
 

@@ -66,7 +66,7 @@ TARGETED_TYPES = frozenset({"ASSAULT", "COERCE", "THREATEN"})
 # Words that may stand between a trigger and its object ("urged the parties", "talks with the U.N.").
 MAX_OBJECT_GAP = 5
 # Words after a noun event within which its clause may say that it happened.
-HAPPENING_WINDOW = 8
+HAPPENING_WINDOW = 12
 # Words before a noun event within which a topic verb makes it a topic ("discussed the Syria talks").
 TOPIC_WINDOW = 4
 # Tokens between a noun event and the participle that names its sponsor ("rounds of talks on Syrian

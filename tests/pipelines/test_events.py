@@ -289,3 +289,8 @@ def test_the_trio_is_the_last_list_of_three_not_the_last_list() -> None:
     body = "Russia, Iran and Turkey sent envoys. Iran and Turkey met on Saturday. The trio met on Sunday."
     consult = [e for e in events_in(body) if e.event_type == "CONSULT"]
     assert set(consult[-1].actors) == {"Russia", "Iran", "Turkey"}
+
+
+def test_violence_that_escalates_is_an_assault_without_named_actors() -> None:
+    event = only("Violence between the rival factions in the north has intensified again.", "ASSAULT")
+    assert event.actors == () and event.modality == "asserted"

@@ -7,7 +7,7 @@ import dagster as dg
 
 from assets.partitions import doc_id_for_key, seed_file_for, seed_files_partitions
 from assets.resources import Warehouse
-from pipelines.events import ACTOR_OPTIONAL_TYPES, CAMEO_ROOTS, MODALITIES, PLOVER_TYPES
+from pipelines.events import ACTOR_OPTIONAL_TYPES, CAMEO_ROOTS, MODALITIES, PLOVER_TYPES, ROLES
 from pipelines.ingest import REJECTION_CODES
 from pipelines.text import lineage_violations
 from warehouse.database import database_path
@@ -248,7 +248,7 @@ def event_actors_have_entities(warehouse: Warehouse) -> dg.AssetCheckResult:
     actors = warehouse.read("event_actors").select(["event_id", "entity_id", "role"]).to_pylist()
     problems = [f"{a['event_id']}: entity {a['entity_id']!r}" for a in actors if a["entity_id"] not in entity_ids]
     problems += [f"{a['event_id']}: no such event" for a in actors if a["event_id"] not in event_ids]
-    problems += [f"{a['event_id']}: role {a['role']!r}" for a in actors if a["role"] not in ("actor", "recipient")]
+    problems += [f"{a['event_id']}: role {a['role']!r}" for a in actors if a["role"] not in ROLES]
     keys = Counter((a["event_id"], a["entity_id"], a["role"]) for a in actors)
     problems += [f"{key}: {n} rows" for key, n in keys.items() if n > 1]
     return _result(problems, len(actors), "event_actors")

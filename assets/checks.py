@@ -141,7 +141,10 @@ def mentions_trace_to_raw_text(context: dg.AssetCheckExecutionContext, warehouse
         f"{m['mention_id']} {m['text'][:60]!r}"
         for m in mentions
         if raw_texts.get(m["doc_id"], "")[m["char_start"] : m["char_end"]] != m["text"]
-        or not _inside_sentence(m, sentences.get((m["doc_id"], m["sentence_idx"])))
+        or (
+            m["sentence_idx"] is not None  # a headline mention has no sentence
+            and not _inside(sentences.get((m["doc_id"], m["sentence_idx"])), (m["char_start"], m["char_end"]))
+        )
     ]
     return _result(problems, len(mentions), "mentions")
 
@@ -158,10 +161,9 @@ def _sentence_spans(warehouse: Warehouse, doc_ids: set[str]) -> dict[tuple[str, 
     return {(r["doc_id"], r["sentence_idx"]): (r["char_start"], r["char_end"]) for r in rows.to_pylist()}
 
 
-def _inside_sentence(mention: dict, sentence: tuple[int, int] | None) -> bool:
-    if mention["sentence_idx"] is None:
-        return True
-    return sentence is not None and sentence[0] <= mention["char_start"] <= mention["char_end"] <= sentence[1]
+def _inside(sentence: tuple[int, int] | None, *spans: tuple[int, int]) -> bool:
+    """Whether every span is non-empty and lies inside the sentence's span."""
+    return sentence is not None and all(sentence[0] <= start < end <= sentence[1] for start, end in spans)
 
 
 @dg.asset_check(asset="entity_mentions", blocking=True)
@@ -210,17 +212,13 @@ def events_trace_to_raw_text(context: dg.AssetCheckExecutionContext, warehouse: 
         f"{e['event_id']} {e['trigger'][:60]!r}"
         for e in events
         if raw_texts.get(e["doc_id"], "")[e["trigger_char_start"] : e["trigger_char_end"]] != e["trigger"]
-        or not _event_inside_sentence(e, sentences.get((e["doc_id"], e["sentence_idx"])))
+        or not _inside(
+            sentences.get((e["doc_id"], e["sentence_idx"])),
+            (e["char_start"], e["char_end"]),
+            (e["trigger_char_start"], e["trigger_char_end"]),
+        )
     ]
     return _result(problems, len(events), "events")
-
-
-def _event_inside_sentence(event: dict, sentence: tuple[int, int] | None) -> bool:
-    if sentence is None:
-        return False
-    start, end = sentence
-    spans = ((event["char_start"], event["char_end"]), (event["trigger_char_start"], event["trigger_char_end"]))
-    return all(start <= span_start < span_end <= end for span_start, span_end in spans)
 
 
 @dg.asset_check(asset="event_candidates", blocking=True, partitions_def=seed_files_partitions)

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 import dagster as dg
 
-from assets.metadata import PREVIEW_ROWS, column_schema, markdown_preview, table_spec
+from assets.metadata import PREVIEW_ROWS, column_schema, markdown_preview, table_spec, value_counts
 from assets.partitions import seed_file_for, seed_files_partitions
 from assets.resources import EntityRecognizer, SeedsFolder, Warehouse
 from pipelines import PIPELINE_VERSION
@@ -19,42 +19,42 @@ EVENTS_GROUP = "events"
 PROGRESS_EVERY = 500
 
 
+@dataclass(frozen=True)
+class _Shown:
+    """What a run's metadata shows of a table: the counts of one column's values, and a preview."""
+
+    preview: tuple[str, ...]
+    counted: str | None = None
+    counts_key: str | None = None
+
+
+SHOWN: dict[str, _Shown] = {
+    "documents": _Shown(("seed_file", "title", "published_date", "encoding", "n_sentences")),
+    "rejected_documents": _Shown(("seed_file", "reason"), "rejection_code", "reasons"),
+    "sentences": _Shown(("doc_id", "sentence_idx", "char_start", "char_end", "text")),
+    "mention_candidates": _Shown(("doc_id", "text", "label", "method", "link"), "label", "labels"),
+    "event_candidates": _Shown(
+        ("doc_id", "trigger", "event_type", "mode", "modality", "event_date"), "event_type", "event_types"
+    ),
+    "event_arguments": _Shown(("event_id", "mention_id", "role", "sector"), "role", "roles"),
+}
+
+
 @dataclass
 class _RunTally:
-    """Counts and the first few rows of a run, for its metadata; the run's rows are not kept."""
+    """Rows written per table, the first few of each and the counts the metadata shows; the run's
+    rows themselves are not kept."""
 
-    accepted: int = 0
-    sentences: int = 0
-    mentions: Counter[str] = field(default_factory=Counter)
-    events: Counter[str] = field(default_factory=Counter)
-    roles: Counter[str] = field(default_factory=Counter)
-    reasons: Counter[str] = field(default_factory=Counter)
-    documents: list[Row] = field(default_factory=list)
-    rejections: list[Row] = field(default_factory=list)
-    sentence_rows: list[Row] = field(default_factory=list)
-    mention_rows: list[Row] = field(default_factory=list)
-    event_rows: list[Row] = field(default_factory=list)
-    argument_rows: list[Row] = field(default_factory=list)
+    rows: Counter[str] = field(default_factory=Counter)
+    previews: dict[str, list[Row]] = field(default_factory=lambda: {table: [] for table in SHOWN})
+    values: dict[str, Counter[str]] = field(default_factory=lambda: {table: Counter() for table in SHOWN})
 
     def add(self, outcome: DocumentOutcome) -> None:
-        if isinstance(outcome, RejectedDocument):
-            self.reasons[outcome.rejection["rejection_code"]] += 1
-            _keep_preview(self.rejections, [outcome.rejection])
-        else:
-            self.accepted += 1
-            self.sentences += len(outcome.sentences)
-            _keep_preview(self.documents, [outcome.document])
-            _keep_preview(self.sentence_rows, outcome.sentences)
-            _keep_preview(self.mention_rows, outcome.mentions)
-            self.mentions.update(row["label"] for row in outcome.mentions)
-            _keep_preview(self.event_rows, outcome.events)
-            _keep_preview(self.argument_rows, outcome.event_arguments)
-            self.events.update(row["event_type"] for row in outcome.events)
-            self.roles.update(row["role"] for row in outcome.event_arguments)
-
-
-def _keep_preview(preview: list[Row], rows: list[Row]) -> None:
-    preview.extend(rows[: PREVIEW_ROWS - len(preview)])
+        for table, rows in outcome.rows_by_table.items():
+            self.rows[table] += len(rows)
+            self.previews[table].extend(rows[: PREVIEW_ROWS - len(self.previews[table])])
+            if column := SHOWN[table].counted:
+                self.values[table].update(row[column] for row in rows)
 
 
 @dg.multi_asset(
@@ -86,63 +86,15 @@ def seed_documents(
             context.log.warning(f"Rejected {outcome.seed_file}: {outcome.reason}")
         if done % PROGRESS_EVERY == 0:
             context.log.info(f"{done} of {len(context.partition_keys)} files processed")
-    context.log.info(f"{tally.accepted} files accepted, {sum(tally.reasons.values())} rejected")
-    yield dg.MaterializeResult(
-        asset_key="documents",
-        metadata={
-            "files_in_run": len(context.partition_keys),
-            "rows_written": tally.accepted,
-            "dagster/column_schema": column_schema("documents"),
-            "preview": markdown_preview(
-                tally.documents, ["seed_file", "title", "published_date", "encoding", "n_sentences"]
-            ),
-        },
-    )
-    yield dg.MaterializeResult(
-        asset_key="rejected_documents",
-        metadata={
-            "rows_written": sum(tally.reasons.values()),
-            "dagster/column_schema": column_schema("rejected_documents"),
-            "reasons": dg.MetadataValue.json(dict(tally.reasons)),
-            "preview": markdown_preview(tally.rejections, ["seed_file", "reason"]),
-        },
-    )
-    yield dg.MaterializeResult(
-        asset_key="sentences",
-        metadata={
-            "rows_written": tally.sentences,
-            "dagster/column_schema": column_schema("sentences"),
-            "preview": markdown_preview(
-                tally.sentence_rows, ["doc_id", "sentence_idx", "char_start", "char_end", "text"]
-            ),
-        },
-    )
-    yield dg.MaterializeResult(
-        asset_key="mention_candidates",
-        metadata={
-            "rows_written": sum(tally.mentions.values()),
-            "labels": dg.MetadataValue.json(dict(sorted(tally.mentions.items()))),
-            "dagster/column_schema": column_schema("mention_candidates"),
-            "preview": markdown_preview(tally.mention_rows, ["doc_id", "text", "label", "method", "link"]),
-        },
-    )
-    yield dg.MaterializeResult(
-        asset_key="event_candidates",
-        metadata={
-            "rows_written": sum(tally.events.values()),
-            "event_types": dg.MetadataValue.json(dict(sorted(tally.events.items()))),
-            "dagster/column_schema": column_schema("event_candidates"),
-            "preview": markdown_preview(
-                tally.event_rows, ["doc_id", "trigger", "event_type", "mode", "modality", "event_date"]
-            ),
-        },
-    )
-    yield dg.MaterializeResult(
-        asset_key="event_arguments",
-        metadata={
-            "rows_written": sum(tally.roles.values()),
-            "roles": dg.MetadataValue.json(dict(sorted(tally.roles.items()))),
-            "dagster/column_schema": column_schema("event_arguments"),
-            "preview": markdown_preview(tally.argument_rows, ["event_id", "mention_id", "role", "sector"]),
-        },
-    )
+    context.log.info(f"{tally.rows['documents']} files accepted, {tally.rows['rejected_documents']} rejected")
+    for table, shown in SHOWN.items():
+        metadata = {
+            "rows_written": tally.rows[table],
+            "dagster/column_schema": column_schema(table),
+            "preview": markdown_preview(tally.previews[table], shown.preview),
+        }
+        if shown.counted:
+            metadata[shown.counts_key] = value_counts(tally.values[table])
+        if table == "documents":
+            metadata["files_in_run"] = len(context.partition_keys)
+        yield dg.MaterializeResult(asset_key=table, metadata=metadata)

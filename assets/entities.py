@@ -5,7 +5,7 @@ from collections import Counter
 import dagster as dg
 
 from assets.documents import ENTITIES_GROUP
-from assets.metadata import markdown_preview, table_spec
+from assets.metadata import markdown_preview, table_spec, value_counts
 from assets.partitions import SEED_FILES, doc_id_for_key
 from assets.resources import Warehouse
 from pipelines import PIPELINE_VERSION
@@ -34,7 +34,7 @@ def resolved_entities(context: dg.AssetExecutionContext, warehouse: Warehouse):
         asset_key="entities",
         metadata={
             "dagster/row_count": len(resolution.entities),
-            "labels": dg.MetadataValue.json(dict(sorted(Counter(e["label"] for e in resolution.entities).items()))),
+            "labels": value_counts(Counter(e["label"] for e in resolution.entities)),
             "top_entities": markdown_preview(top, ["name", "label", "country_iso3", "sector", "n_mentions", "aliases"]),
         },
     )

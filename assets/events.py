@@ -5,7 +5,7 @@ from collections import Counter, defaultdict
 import dagster as dg
 
 from assets.documents import EVENTS_GROUP
-from assets.metadata import PREVIEW_ROWS, markdown_preview, table_spec
+from assets.metadata import PREVIEW_ROWS, markdown_preview, table_spec, value_counts
 from assets.partitions import SEED_FILES, doc_id_for_key
 from assets.resources import Warehouse
 from pipelines import PIPELINE_VERSION
@@ -42,8 +42,8 @@ def coded_events(context: dg.AssetExecutionContext, warehouse: Warehouse):
         metadata={
             "dagster/row_count": len(coded.events),
             "n_clusters": n_clusters,
-            "event_types": _counts(coded.events, "event_type"),
-            "modalities": _counts(coded.events, "modality"),
+            "event_types": value_counts(Counter(event["event_type"] for event in coded.events)),
+            "modalities": value_counts(Counter(event["modality"] for event in coded.events)),
             "latest_events": markdown_preview(
                 _latest_with_participants(coded, entities),
                 ["event_date", "event_type", "modality", "trigger", "actors", "recipients", "place"],
@@ -54,15 +54,11 @@ def coded_events(context: dg.AssetExecutionContext, warehouse: Warehouse):
         asset_key="event_actors",
         metadata={
             "dagster/row_count": len(coded.actors),
-            "roles": _counts(coded.actors, "role"),
+            "roles": value_counts(Counter(actor["role"] for actor in coded.actors)),
             "dropped_arguments": coded.dropped_arguments,
             "preview": markdown_preview(coded.actors, ["event_id", "entity_id", "role", "sector"]),
         },
     )
-
-
-def _counts(rows: list[Row], column: str) -> dg.MetadataValue:
-    return dg.MetadataValue.json(dict(sorted(Counter(row[column] for row in rows).items())))
 
 
 def _latest_with_participants(coded: CodedEvents, entities: list[Row]) -> list[Row]:

@@ -1,5 +1,6 @@
 """Metadata that makes the Dagster UI useful: column schemas from the SQL schema, markdown previews."""
 
+from collections import Counter
 from collections.abc import Sequence
 from typing import Any
 
@@ -37,6 +38,11 @@ def table_spec(table: str, group: str, kinds: set[str], deps: list[str] | None =
         deps=deps or [],
         metadata={"dagster/column_schema": column_schema(table), "dagster/table_name": f"main.{table}"},
     )
+
+
+def value_counts(counts: Counter) -> dg.MetadataValue:
+    """How many rows hold each value of a column, sorted by value, for a run's metadata."""
+    return dg.MetadataValue.json(dict(sorted(counts.items())))
 
 
 def markdown_preview(rows: Sequence[dict[str, Any]], columns: Sequence[str]) -> dg.MetadataValue:

@@ -6,7 +6,7 @@ from pathlib import Path
 import dagster as dg
 import pyarrow as pa
 
-from pipelines.documents import DocumentOutcome, RejectedDocument
+from pipelines.documents import DocumentOutcome
 from pipelines.ingest import FileStamp, list_seed_files
 from warehouse.database import rebuild_database, recorded_seed_states, table_counts
 from warehouse.parquet import (
@@ -51,16 +51,7 @@ class Warehouse(dg.ConfigurableResource):
 
     def store(self, outcome: DocumentOutcome) -> None:
         """Replace one seed file's rows in every table with this outcome's."""
-        if isinstance(outcome, RejectedDocument):
-            rows = {"rejected_documents": arrow_table("rejected_documents", [outcome.rejection])}
-        else:
-            rows = {
-                "documents": arrow_table("documents", [outcome.document]),
-                "sentences": arrow_table("sentences", outcome.sentences),
-                "mention_candidates": arrow_table("mention_candidates", outcome.mentions),
-                "event_candidates": arrow_table("event_candidates", outcome.events),
-                "event_arguments": arrow_table("event_arguments", outcome.event_arguments),
-            }
+        rows = {table: arrow_table(table, table_rows) for table, table_rows in outcome.rows_by_table.items()}
         replace_document(self.root, outcome.doc_id, rows)
 
     def store_corpus(self, rows: dict[str, list[dict]]) -> None:

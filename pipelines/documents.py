@@ -43,6 +43,17 @@ class AcceptedDocument:
     events: list[Row]
     event_arguments: list[Row]
 
+    @property
+    def rows_by_table(self) -> dict[str, list[Row]]:
+        """The file's rows by the warehouse table they belong to."""
+        return {
+            "documents": [self.document],
+            "sentences": self.sentences,
+            "mention_candidates": self.mentions,
+            "event_candidates": self.events,
+            "event_arguments": self.event_arguments,
+        }
+
 
 @dataclass(frozen=True)
 class RejectedDocument:
@@ -53,6 +64,11 @@ class RejectedDocument:
     @property
     def reason(self) -> str:
         return self.rejection["reason"]
+
+    @property
+    def rows_by_table(self) -> dict[str, list[Row]]:
+        """The file's rows by the warehouse table they belong to: its rejection."""
+        return {"rejected_documents": [self.rejection]}
 
 
 DocumentOutcome = AcceptedDocument | RejectedDocument

@@ -10,7 +10,7 @@ export DAGSTER_HOME ?= $(CURDIR)/.dagster
 HOST ?= 127.0.0.1
 PORT ?= 3000
 
-.PHONY: install run test stress lint eval ui clean
+.PHONY: install run test stress lint eval bench ui clean
 
 install: $(VENV)/.installed
 
@@ -44,6 +44,12 @@ stress: install $(DAGSTER_HOME)/dagster.yaml
 # Entity recognition and resolution figures on the seeds gold and GUM news; `make test` holds the targets.
 eval: install
 	$(BIN)/python -m pipelines.evaluation
+
+# Speed, memory and query times on N generated articles, with the floors (not part of `make test`);
+# the issue's targets are for N=10000: `make bench N=10000`. Runs in a temporary folder.
+N ?= 1000
+bench: install
+	$(BIN)/python -m bench.run --n $(N)
 
 ui: install $(DAGSTER_HOME)/dagster.yaml
 	$(BIN)/dagster dev -w workspace.yaml -h $(HOST) -p $(PORT)

@@ -123,3 +123,14 @@ def seed_files_sensor(context: dg.SensorEvaluationContext, seeds: SeedsFolder, w
             *([seed_files_partitions.build_delete_request(changes.removed)] if changes.removed else []),
         ],
     )
+
+
+def apply_partition_requests(instance: dg.DagsterInstance, result: dg.SensorResult) -> None:
+    """Add and delete the partitions a tick asked for, as the daemon does before it launches the
+    tick's runs; for ticking the sensor without a daemon (tests, the benchmark)."""
+    for request in result.dynamic_partitions_requests:
+        if isinstance(request, dg.AddDynamicPartitionsRequest):
+            instance.add_dynamic_partitions(SEED_FILES, list(request.partition_keys))
+        else:
+            for key in request.partition_keys:
+                instance.delete_dynamic_partition(SEED_FILES, key)

@@ -12,7 +12,7 @@ from assets.definitions import build_definitions
 from assets.partitions import SEED_FILES, partition_key_for, partition_range_tags
 from assets.resources import SeedsFolder, Warehouse
 from assets.schedules import daily_full_refresh
-from assets.sensors import SeedChanges, find_seed_changes, seed_files_sensor
+from assets.sensors import SeedChanges, apply_partition_requests, find_seed_changes, seed_files_sensor
 from pipelines.ingest import content_fingerprint
 from warehouse.database import table_counts
 
@@ -33,12 +33,7 @@ class SensorHarness:
         context = dg.build_sensor_context(instance=self.instance, cursor=self.cursor, resources=self.resources)
         result = seed_files_sensor(context)
         self.cursor = result.cursor
-        for request in result.dynamic_partitions_requests:
-            if isinstance(request, dg.AddDynamicPartitionsRequest):
-                self.instance.add_dynamic_partitions(SEED_FILES, list(request.partition_keys))
-            else:
-                for key in request.partition_keys:
-                    self.instance.delete_dynamic_partition(SEED_FILES, key)
+        apply_partition_requests(self.instance, result)
         return result
 
     def execute(self, result: dg.SensorResult) -> None:

@@ -1,0 +1,206 @@
+"""What the benchmark runs in child processes, one probe per process so each one's memory is its own:
+`python -m bench.probes <probe> <args>`; each prints its figures with `bench.measure.report`."""
+
+import sys
+import time
+from collections import defaultdict
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import dagster as dg
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from assets.database import news_duckdb
+from assets.definitions import build_definitions
+from assets.entities import resolved_entities
+from assets.events import coded_events
+from assets.partitions import sync_seed_partitions
+from assets.resources import SeedsFolder, Warehouse
+from assets.sensors import apply_partition_requests, seed_files_sensor
+from bench.corpus import article_name
+from bench.measure import median, report
+from pipelines import documents
+from pipelines.ingest import list_seed_files
+from warehouse.database import connect_read_only
+
+# Floor (a) writes the files' bytes in row groups of this many files.
+FLOOR_BATCH = 1000
+# The per-document stages: the functions of pipelines.documents each one times.
+STAGES: dict[str, tuple[str, ...]] = {
+    "ingest": ("read_seed_file", "decode_seed_bytes"),
+    "clean": ("clean_article",),
+    "sentences": ("parse_paragraphs", "split_sentences"),
+    "entities": ("recognize_mentions",),
+    "events": ("infer_anchor", "extract_events"),
+}
+QUIET = {"loggers": {"console": {"config": {"log_level": "WARNING"}}}}
+
+
+def peak_rss_reset() -> None:
+    """Start a new peak-RSS window for this process (Linux: VmHWM := VmRSS)."""
+    Path("/proc/self/clear_refs").write_text("5")
+
+
+def peak_rss_mb() -> float:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+class StageClock:
+    """Seconds and the peak RSS of each stage, accumulated over every call of its functions."""
+
+    def __init__(self) -> None:
+        self.seconds: dict[str, float] = defaultdict(float)
+        self.peak_mb: dict[str, float] = defaultdict(float)
+
+    def timed(self, stage: str, function: Callable[..., Any]) -> Callable[..., Any]:
+        def call(*args: Any, **kwargs: Any) -> Any:
+            peak_rss_reset()
+            started = time.perf_counter()
+            try:
+                return function(*args, **kwargs)
+            finally:
+                self.seconds[stage] += time.perf_counter() - started
+                self.peak_mb[stage] = max(self.peak_mb[stage], peak_rss_mb())
+
+        return call
+
+    def figures(self) -> dict[str, dict[str, float]]:
+        return {stage: {"seconds": self.seconds[stage], "peak_rss_mb": self.peak_mb[stage]} for stage in self.seconds}
+
+
+def floor_parquet(seeds_dir: str, out: str) -> None:
+    """Floor (a): read every file and write its bytes to one Parquet file, a row group at a time."""
+    schema = pa.schema([("seed_file", pa.string()), ("data", pa.binary())])
+    files = list(list_seed_files(Path(seeds_dir)))
+    with pq.ParquetWriter(out, schema, compression="zstd") as writer:
+        for first in range(0, len(files), FLOOR_BATCH):
+            batch = files[first : first + FLOOR_BATCH]
+            data = [(Path(seeds_dir) / seed_file).read_bytes() for seed_file in batch]
+            writer.write_table(pa.table({"seed_file": batch, "data": data}, schema=schema))
+    report({"files": len(files)})
+
+
+def floor_tokenize(seeds_dir: str) -> None:
+    """Floor (b): spaCy's blank English tokenizer and its rule sentencizer over every file, with nlp.pipe."""
+    import spacy
+
+    nlp = spacy.blank("en")
+    nlp.add_pipe("sentencizer")
+    files = list(list_seed_files(Path(seeds_dir)))
+    texts = ((Path(seeds_dir) / seed_file).read_text(encoding="utf-8") for seed_file in files)
+    tokens = sentences = 0
+    for doc in nlp.pipe(texts, batch_size=256):
+        tokens += len(doc)
+        sentences += sum(1 for _ in doc.sents)
+    report({"files": len(files), "tokens": tokens, "sentences": sentences})
+
+
+def stages(seeds_dir: str, warehouse_dir: str) -> None:
+    """The per-document stages in one process on one core, each timed, then the corpus stages."""
+    clock = StageClock()
+    for stage, names in STAGES.items():
+        for name in names:
+            setattr(documents, name, clock.timed(stage, getattr(documents, name)))
+    seeds, warehouse = SeedsFolder(path=seeds_dir), Warehouse(path=warehouse_dir)
+    store = clock.timed("warehouse writes", warehouse.store)
+    started, pipeline_seconds = time.perf_counter(), 0.0
+    files = seeds.files()
+    for seed_file in files:
+        began = time.perf_counter()
+        outcome = documents.process_seed_file(seeds.root, seed_file, seeds.max_bytes)
+        pipeline_seconds += time.perf_counter() - began
+        store(outcome)
+    figures = clock.figures()
+    rows = pipeline_seconds - sum(clock.seconds[stage] for stage in STAGES)
+    figures["rows and offsets"] = {"seconds": rows, "peak_rss_mb": max(clock.peak_mb.values())}
+    instance = dg.DagsterInstance.ephemeral()
+    sync_seed_partitions(instance, files)
+    resources = {"seeds": seeds, "warehouse": warehouse}
+    for stage, asset in (("resolution", resolved_entities), ("coding", coded_events), ("database", news_duckdb)):
+        peak_rss_reset()
+        began = time.perf_counter()
+        dg.materialize([asset], instance=instance, resources=resources, run_config=QUIET)
+        figures[stage] = {"seconds": time.perf_counter() - began, "peak_rss_mb": peak_rss_mb()}
+    report({"stages": figures, "total_seconds": time.perf_counter() - started})
+
+
+class SensorTicker:
+    """The daemon's part, in this process: ticks the sensor with its cursor, applies its partition
+    requests and executes the runs it requests."""
+
+    def __init__(self, seeds_dir: str, warehouse_dir: str) -> None:
+        self.instance = dg.DagsterInstance.get()
+        self.resources = {"seeds": SeedsFolder(path=seeds_dir), "warehouse": Warehouse(path=warehouse_dir)}
+        self.cursor: str | None = None
+
+    def tick(self) -> dg.SensorResult:
+        result = seed_files_sensor(
+            dg.build_sensor_context(instance=self.instance, cursor=self.cursor, resources=self.resources)
+        )
+        apply_partition_requests(self.instance, result)
+        self.cursor = result.cursor
+        return result
+
+    def execute(self, result: dg.SensorResult) -> None:
+        defs = build_definitions(**self.resources)
+        for request in result.run_requests:
+            run = defs.resolve_job_def(request.job_name).execute_in_process(
+                instance=self.instance, tags=request.tags, run_config=QUIET
+            )
+            if not run.success:
+                raise RuntimeError(f"the sensor's run {request.job_name} {request.tags} failed")
+
+    def change(self, make_change: Callable[[], None], seed_file: str, present: bool) -> dict[str, float]:
+        """Make a change, then tick and run until the database shows it: the seconds of each part."""
+        make_change()
+        landed = time.perf_counter()
+        result = self.tick()
+        ticked = time.perf_counter()
+        self.execute(result)
+        ran = time.perf_counter()
+        with connect_read_only(Path(self.resources["warehouse"].path)) as con:
+            found = con.execute("SELECT count(*) FROM documents WHERE seed_file = ?", [seed_file]).fetchone()[0]
+        if bool(found) != present:
+            raise RuntimeError(f"{seed_file}: the database does not show the change")
+        return {"tick": ticked - landed, "run": ran - ticked, "queryable": time.perf_counter() - landed}
+
+
+def incremental(seeds_dir: str, warehouse_dir: str, new_text: str, changed_text: str, repeats: str) -> None:
+    """On the built warehouse: ticks over unchanged files, then one file added, one changed, one deleted."""
+    ticker = SensorTicker(seeds_dir, warehouse_dir)
+    n_files = len(list_seed_files(Path(seeds_dir)))
+    tick_seconds = []
+    for _ in range(int(repeats)):
+        began = time.perf_counter()
+        requested = len(ticker.tick().run_requests)
+        tick_seconds.append(time.perf_counter() - began)
+        if requested:
+            raise RuntimeError(f"a tick over unchanged files requested {requested} run(s)")
+    seeds = Path(seeds_dir)
+    new_file = article_name(n_files)
+    figures = {
+        "files": n_files,
+        "idle_tick": median(tick_seconds),
+        "add": ticker.change(lambda: (seeds / new_file).write_text(new_text, encoding="utf-8"), new_file, True),
+        "change": ticker.change(
+            lambda: (seeds / article_name(0)).write_text(changed_text, encoding="utf-8"), article_name(0), True
+        ),
+        "delete": ticker.change(lambda: (seeds / article_name(1)).unlink(), article_name(1), False),
+    }
+    report(figures)
+
+
+PROBES: dict[str, Callable[..., None]] = {
+    "floor-parquet": floor_parquet,
+    "floor-tokenize": floor_tokenize,
+    "stages": stages,
+    "incremental": incremental,
+}
+
+if __name__ == "__main__":
+    PROBES[sys.argv[1]](*sys.argv[2:])

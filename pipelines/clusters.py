@@ -6,8 +6,10 @@ country's entity, and a nationality ("the Turkish delegation") its country's, wh
 has that country as an entity (the GPE whose link is the country's GeoNames record); otherwise the
 capital or nationality stays. A nationality with an opposition or rebel role ("the Syrian
 opposition delegation") is not its state: it stays the nationality, and its sector says which
-group it is. An argument whose mention has no entity (a DATE, or a mention resolution did not
-keep) is dropped and counted.
+group it is. A named state army ("the Syrian Army") is its state, and so is a person heading a
+government phrase ("the Bashar Assad regime"); a person named on their own stays the person.
+An argument whose mention has no entity (a DATE, or a mention resolution did not keep) is dropped
+and counted.
 The same participant named twice in one role is one row.
 
 **Clusters.** Two event mentions report the same real-world happening when they have the same
@@ -42,6 +44,11 @@ DATE_LENGTHS = {"year": 4, "month": 7, "day": 10}
 CLUSTER_PREFIX = "K"
 # Roles that set a nationality against its state: such an actor is never coded as the country.
 NON_STATE_SECTORS = frozenset({"OPP", "REB"})
+# Roles that make a person's phrase their government's ("the Assad regime"), coded as the country.
+STATE_SECTORS = frozenset({"GOV", "MIL"})
+# Entities that stand for their country's state in a state role: nationalities, and people heading
+# a government phrase.
+STATE_STANDINS = frozenset({"NORP", "PERSON"})
 CLUSTER_HEX_DIGITS = 15
 # The columns events carry over from event_candidates unchanged.
 CANDIDATE_COLUMNS = (
@@ -117,8 +124,8 @@ def _state_entities(entities: list[Row], countries: Mapping[str, str]) -> dict[s
     states: dict[str, str] = {}
     for entity in entities:
         iso3 = entity.get("capital_of")
-        if entity["label"] == "NORP":
-            iso3 = entity.get("country_iso3")
+        if entity["label"] in STATE_STANDINS or (entity["label"] == "ORG" and entity.get("sector") == "MIL"):
+            iso3 = entity.get("country_iso3")  # a named state army ("the Syrian Army") is its state too
         if iso3 in country_entity:
             states[entity["entity_id"]] = country_entity[iso3]
     return states
@@ -135,8 +142,8 @@ def _code_arguments(
         if mentioned is None:
             dropped += 1
             continue
-        state = argument.get("sector") not in NON_STATE_SECTORS
-        entity_id = state_of.get(mentioned, mentioned) if state else mentioned
+        as_state = _stands_for_state(argument, by_id.get(mentioned))
+        entity_id = state_of.get(mentioned, mentioned) if as_state else mentioned
         key = (argument["event_id"], entity_id, argument["role"])
         if key not in rows:
             rows[key] = {
@@ -147,6 +154,14 @@ def _code_arguments(
                 "sector": argument.get("sector") or by_id.get(mentioned, {}).get("sector"),
             }
     return list(rows.values()), dropped
+
+
+def _stands_for_state(argument: Row, entity: Row | None) -> bool:
+    """A nationality in any but an opposition role is its state; a person only as the head of a
+    government phrase ("the Bashar Assad regime", "the Trump administration")."""
+    if entity is not None and entity["label"] == "PERSON":
+        return argument.get("sector") in STATE_SECTORS
+    return argument.get("sector") not in NON_STATE_SECTORS
 
 
 def cluster_events(events: list[Row], participants: Mapping[str, set[str]]) -> dict[str, str]:

@@ -60,6 +60,8 @@ DETERMINERS = frozenset(
 )
 RELATIVE_PRONOUNS = frozenset({"which", "who", "whom", "whose"})
 SUBJECT_PRONOUNS = frozenset({"i", "we", "you", "he", "she", "it", "they", "who", "which", "that"})
+POSSESSIVE_DETERMINERS = frozenset({"its", "their", "his", "her"})
+QUOTES = frozenset({'"', "\u201c", "\u201d", "''", "``", "\u2019"})
 POSSESSIVE_MARKS = frozenset({"'s", "\u2019s", "'", "\u2019"})
 # Types whose place after "at"/"on"/"against" is what they are aimed at.
 TARGETED_TYPES = frozenset({"ASSAULT", "COERCE", "THREATEN"})
@@ -79,6 +81,7 @@ GROUP_SIZES = {"two": 2, "both": 2, "three": 3, "trio": 3, "four": 4}
 # Countries listed together that a later "the three countries" may stand for.
 MIN_GROUP = 2
 # Role nouns that make a country named with them the government later descriptions stand for.
+OPPOSITION_SECTORS = frozenset({"OPP", "REB"})
 GOVERNMENT_WORDS = frozenset({"regime", "government", "authorities"})
 
 
@@ -142,6 +145,10 @@ class EventLexicon:
     verb_chain: frozenset[str]
     light_verbs: frozenset[str]
     topic_verbs: frozenset[str]
+    topic_prepositions: frozenset[str]
+    reciprocal_verbs: frozenset[str]
+    modified_heads: frozenset[str]
+    light_verb_nouns: frozenset[str]
     happening_verbs: frozenset[str]
     anchor_prepositions: frozenset[str]
     sponsor_participles: frozenset[str]
@@ -197,7 +204,10 @@ def event_lexicon() -> EventLexicon:
         description_starts=frozenset(
             _tokens(d)[0] for kind in ("groups", "persons", "governments") for d in data["coreference"][kind]
         ),
-        government_descriptions={_tokens(d): sector for d, sector in data["coreference"]["governments"].items()},
+        government_descriptions={
+            _tokens(d): sector
+            for d, sector in sorted(data["coreference"]["governments"].items(), key=lambda item: -len(_tokens(item[0])))
+        },
     )
 
 
@@ -279,6 +289,8 @@ class Discourse:
 
     groups: list[tuple[Mention, ...]] = field(default_factory=list)  # lists of countries, latest last
     government: Mention | None = None
+    # The last country whose opposition was named ("the Syrian opposition"): whose "rebels" are meant.
+    opposition: Mention | None = None
     person: Mention | None = None
     # The participants of the last event of each type, for "the meeting" said again later.
     participants: dict[str, tuple[Argument, ...]] = field(default_factory=dict)
@@ -304,6 +316,7 @@ class Sentence:
             elif mention.label in ARGUMENT_LABELS:
                 self.owner.update(dict.fromkeys(range(start, end), mention))
         self.triggers = list(self._triggers())
+        self.trigger_starts = {t.start for t in self.triggers}
         nominal_starts = {t.start for t in self.triggers if t.entry.nominal}
         named = self._named = list(self._phrases())
         described = list(self._descriptions(named))
@@ -354,10 +367,12 @@ class Sentence:
         if not words:
             return None
         self._remember([p for p in self._named if p.end <= i])
+        opposed = sector in OPPOSITION_SECTORS and self.discourse.opposition
+        government = self.discourse.opposition if opposed else self.discourse.government
         members = {
             "group": self._group_for(words, i),
             "person": (self.discourse.person,) if self.discourse.person else (),
-            "government": (self.discourse.government,) if self.discourse.government else (),
+            "government": (government,) if government else (),
         }[kind]
         return (words, members, sector) if members else None
 
@@ -405,6 +420,8 @@ class Sentence:
             words = set(self.lower[phrase.start : phrase.end])
             if phrase.head.label in {"GPE", "NORP"} and words & GOVERNMENT_WORDS:
                 self.discourse.government = phrase.head
+            if phrase.head.label in {"GPE", "NORP"} and phrase.sector in OPPOSITION_SECTORS:
+                self.discourse.opposition = phrase.head
 
     # ---------------------------------------------------------------- noun phrases
     def _phrases(self) -> Iterator[Phrase]:
@@ -423,7 +440,17 @@ class Sentence:
         word = self.lower[i]
         if i in self.owner or word in self.lex.np_inner or word in self.lex.role_sectors:
             return True
-        return word in {"of", "from"} and self._inner_of(i)
+        return (word in {"of", "from"} and self._inner_of(i)) or self._opens_role_compound(i)
+
+    def _opens_role_compound(self, i: int) -> bool:
+        """ "power" in "power-brokers Russia, Iran and Turkey": the first part of a hyphenated role."""
+        return (
+            i + 2 < self.span.end
+            and self.lower[i + 1] == "-"
+            and not self.doc[i].whitespace_
+            and not self.doc[i + 1].whitespace_
+            and self.lower[i + 2] in self.lex.role_sectors
+        )
 
     def _inner_of(self, i: int) -> bool:
         """ "of" (or "from") joins a role or place word to a name ("delegations of Turkey", "province
@@ -432,7 +459,9 @@ class Sentence:
         if before < self.span.start or after >= self.span.end:
             return False
         role_before = self.lower[before] in self.lex.role_sectors or self.lower[before] in self.lex.np_inner
-        role_after = after in self.owner or self.lower[after] in self.lex.np_inner
+        role_after = (
+            after in self.owner or self.lower[after] in self.lex.np_inner or self.lower[after] in self.lex.role_sectors
+        )
         return role_before and before not in self.owner and role_after
 
     def _phrase_start(self, i: int) -> int:
@@ -450,7 +479,12 @@ class Sentence:
         return end, heads
 
     def _is_trigger_word(self, i: int) -> bool:
-        return i not in self.owner and self.lower[i] in self.lex.triggers and self.lower[i] not in self.lex.np_inner
+        word = self.lower[i]
+        if i in self.owner:
+            return False
+        return i in self.trigger_starts or (
+            word in self.lex.triggers and word not in self.lex.np_inner and word not in self.lex.role_sectors
+        )
 
     def _phrase(self, start: int, end: int, mentions: list[Mention]) -> Phrase:
         """The phrase's head: a country behind a role noun ("Syria's Bashar Assad regime" → Syria), else
@@ -516,10 +550,23 @@ class Sentence:
         longest = [entry for entry in found if len(entry.words) == len(found[0].words)]
         nominal = self._noun_position(i)
         entry = next((entry for entry in longest if entry.nominal == nominal), longest[0])
+        if not entry.nominal and self._ends_compound(i):
+            return None
         if entry.nominal or i == self.span.start or self.lower[i - 1] not in DETERMINERS:
             return entry
         # A verb after a determiner: a noun ("the fight", "the release"), or an adjective ("the banned group").
         return None if self.lower[i].endswith("ed") else replace(entry, nominal=True)
+
+    def _ends_compound(self, i: int) -> bool:
+        """ "power-brokers", "peace-keeping": a verb form closing a hyphenated noun names a kind of
+        actor, not an act (a participle, "US-backed", still says who stands behind)."""
+        hyphen = i - 1
+        return (
+            hyphen > self.span.start
+            and self.lower[hyphen] == "-"
+            and not self.doc[hyphen - 1].whitespace_
+            and not self.lower[i].endswith("ed")
+        )
 
     def _noun_position(self, i: int) -> bool:
         """Whether a word stands where a noun does: anywhere but after an auxiliary, "to", a
@@ -581,7 +628,7 @@ def _sentence_events(sentence: Sentence, anchor: Anchor) -> list[Event]:
     events: list[tuple[Trigger, Event]] = []
     sponsors, sponsoring = _sponsors(sentence)
     for trigger in sentence.triggers:
-        if trigger.start in sponsoring or _is_content_of_another(sentence, trigger):
+        if trigger.start in sponsoring or _says_no_event(sentence, trigger):
             continue
         event = _event(sentence, trigger, anchor, sponsors.get(trigger.start, []))
         if event is None:
@@ -598,12 +645,28 @@ def _sentence_events(sentence: Sentence, anchor: Anchor) -> list[Event]:
     return found
 
 
+def _says_no_event(sentence: Sentence, trigger: Trigger) -> bool:
+    """A trigger word that, where it stands, tells no event of its own."""
+    return (
+        _is_content_of_another(sentence, trigger)
+        or _reports_quote(sentence, trigger)
+        or _modifies_noun(sentence, trigger)
+    )
+
+
+def _modifies_noun(sentence: Sentence, trigger: Trigger) -> bool:
+    """ "de-escalation zones", "ceasefire monitors": the noun names a kind of thing, not an event."""
+    following = sentence.lower[trigger.end] if trigger.end < sentence.span.end else ""
+    return trigger.entry.nominal and following in sentence.lex.modified_heads
+
+
 def _recalled(sentence: Sentence, trigger: Trigger, event: Event) -> Event:
     """ "the meeting", "the talks" with no participants of their own: the article's last event of that
     type, whose participants they are."""
     definite = trigger.start > sentence.span.start and sentence.lower[trigger.start - 1] == "the"
+    complemented = sentence.lower[trigger.end : trigger.end + 1] in (["of"], ["to"])  # "the arrival of all parties"
     earlier = sentence.discourse.participants.get(event.event_type)
-    if event.arguments or not trigger.entry.nominal or not definite or not earlier:
+    if event.arguments or not trigger.entry.nominal or not definite or complemented or not earlier:
         return event
     return replace(event, arguments=earlier)
 
@@ -634,8 +697,10 @@ def _sponsors(sentence: Sentence) -> tuple[dict[int, list[Phrase]], set[int]]:
         if not hyphenated and (sentence.lower[k + 1] not in lex.agent_prepositions or sentence.lower[k - 1] in lex.be):
             continue
         if hyphenated:
-            by = [p for p in sentence.phrases if p.end == k - 1]
+            by = [p for p in sentence.phrases if k - 1 <= p.end <= k]  # the phrase may hold the hyphen
             noun = next((t for t in nouns if 0 < t.start - k <= SPONSORED_NOUN_WINDOW), None)
+            if noun is not None and not _only_modifiers(sentence, k + 1, noun.start):
+                noun = None  # "Turkey-backed armed groups that joined a ceasefire": the groups are backed
         else:
             by = _group(
                 [p for p in sentence.phrases if p.start > k], lambda p: p.governor in lex.agent_prepositions, sentence
@@ -649,6 +714,14 @@ def _sponsors(sentence: Sentence) -> tuple[dict[int, list[Phrase]], set[int]]:
     return sponsors, sponsoring
 
 
+def _only_modifiers(sentence: Sentence, start: int, end: int) -> bool:
+    """Tokens start..end hold only names, noun-phrase words and hyphenated modifiers."""
+    lex = sentence.lex
+    return all(
+        k in sentence.owner or sentence.lower[k] in lex.np_inner or _in_compound(sentence, k) for k in range(start, end)
+    )
+
+
 def _is_agreement_participle(sentence: Sentence, k: int) -> bool:
     """ "brokered", "mediated": a ceasefire or deal brokered is an AGREE event of the brokers."""
     return any(t.start == k and t.entry.event_type == "AGREE" for t in sentence.triggers)
@@ -659,15 +732,73 @@ def _is_content_of_another(sentence: Sentence, trigger: Trigger) -> bool:
     ("signed an agreement" is SUPPORT, not also AGREE) or the infinitive after one ("urged them to
     observe the ceasefire", "agreed to restore relations")."""
     lex = sentence.lex
+    if trigger.entry.nominal and _settled_by_agreement(sentence, trigger):
+        return True
     for other in sentence.triggers:
-        if other.entry.nominal or other.start >= trigger.start or other.entry.event_type == trigger.entry.event_type:
+        if (
+            other.entry.nominal
+            or other.start >= trigger.start
+            or _coded_type(sentence, other) == trigger.entry.event_type
+        ):
             continue
         gap = sentence.lower[other.end : trigger.start]
-        if trigger.entry.nominal and len(gap) <= 3 and all(word in lex.np_inner for word in gap):
+        if sentence.clause(other) != sentence.clause(trigger):
+            continue
+        if trigger.entry.nominal and len(gap) <= 3 and all(word in lex.np_inner or word in QUOTES for word in gap):
             return True
-        if "to" in gap[-2:] and sentence.clause(other) == sentence.clause(trigger):
+        if "to" in gap[-2:] or _after_infinitive(lex, gap) or _charged_with(sentence, other, trigger):
             return True
     return False
+
+
+def _coded_type(sentence: Sentence, trigger: Trigger) -> str:
+    """A verb's type as coded: an act refused is a REJECT, one offered an AGREE ("ready to host")."""
+    if _after_cue(sentence, trigger, sentence.lex.refusals):
+        return "REJECT"
+    if _after_cue(sentence, trigger, sentence.lex.offers):
+        return "AGREE"
+    return trigger.entry.event_type
+
+
+def _after_infinitive(lex: EventLexicon, gap: list[str]) -> bool:
+    """ "invited … to attend the talks": a noun event after "to" and a light verb is what is asked,
+    offered or refused."""
+    if "to" not in gap:
+        return False
+    after = gap[len(gap) - gap[::-1].index("to") :]
+    return bool(after) and after[0] in lex.light_verbs and all(word in lex.np_inner for word in after[1:])
+
+
+def _charged_with(sentence: Sentence, other: Trigger, trigger: Trigger) -> bool:
+    """ "accusing Damascus of using chemical weapons", "praised Iran for releasing": the act someone
+    is accused or praised for is the charge, not an event of its own."""
+    gap = range(other.end, trigger.start)
+    return (
+        len(gap) >= 2
+        and sentence.lower[trigger.start - 1] in {"of", "for"}
+        and all(k in sentence.owner or sentence.lower[k] in sentence.lex.np_inner for k in gap[:-1])
+    )
+
+
+def _settled_by_agreement(sentence: Sentence, trigger: Trigger) -> bool:
+    """ "a ceasefire brokered by Moscow", "the truce, which was mediated by": the AGREE its
+    participle codes is the event; the ceasefire is what was agreed."""
+    k = trigger.end
+    lower = sentence.lower
+    if lower[k : k + 2] == [",", "which"] and k + 3 < sentence.span.end and lower[k + 2] in sentence.lex.be:
+        k += 3
+    return any(t.start == k and not t.entry.nominal and t.entry.event_type == "AGREE" for t in sentence.triggers)
+
+
+def _reports_quote(sentence: Sentence, trigger: Trigger) -> bool:
+    """ "…," Matuzov urged.: a verb closing the sentence after a quote and its speaker reports the
+    quote, a statement and not an act of its own."""
+    if trigger.entry.nominal or any(word.isalnum() for word in sentence.lower[trigger.end : sentence.span.end]):
+        return False
+    k = trigger.start - 1
+    while k >= sentence.span.start and (k in sentence.owner or sentence.lower[k] in sentence.lex.np_inner):
+        k -= 1
+    return k < trigger.start - 1 and k >= sentence.span.start and sentence.lower[k] in QUOTES
 
 
 def _merged(first: Event, second: Event) -> Event:
@@ -716,12 +847,13 @@ def _event(sentence: Sentence, trigger: Trigger, anchor: Anchor, sponsors: list[
     elif event_type in lex.future_types and (modality == "future" or _announced(sentence, trigger)):
         event_type = lex.future_types[event_type]
         mode, cameo = None, CAMEO_ROOTS[event_type]
-    if event_type in RECIPROCAL_TYPES and mode not in NON_RECIPROCAL_MODES:
+    if (event_type in RECIPROCAL_TYPES and mode not in NON_RECIPROCAL_MODES) or _fought_with(sentence, trigger):
         actors, recipients = actors + recipients, []
     if entry.nominal and _is_topic(sentence, trigger, clause):
         return None
     if not entry.nominal and not actors and not recipients and event_type in SPEAKER_TYPES:
         return None  # "will be discussed": a talk, an agreement or an accusation has someone behind it
+    actors, recipients = [p for p in actors if _takes_part(p)], [p for p in recipients if _takes_part(p)]
     if not actors and (
         event_type not in ACTOR_OPTIONAL_TYPES or (entry.nominal and not _happens(sentence, trigger, clause))
     ):
@@ -762,13 +894,43 @@ def _event(sentence: Sentence, trigger: Trigger, anchor: Anchor, sponsors: list[
 _NO_DATE = ResolvedDate(None, "none", "no_date")
 
 
+def _fought_with(sentence: Sentence, trigger: Trigger) -> bool:
+    """ "clashing with the Syrian Army": both sides of a clash or a fight are its actors."""
+    return sentence.lower[trigger.start] in sentence.lex.reciprocal_verbs and (
+        sentence.lower[trigger.end : trigger.end + 1] == ["with"]
+    )
+
+
 def _happens(sentence: Sentence, trigger: Trigger, clause: tuple[int, int]) -> bool:
     """Whether the clause reports a noun event as happening ("talks began", "the meeting was held")
     or dates something by it ("prior to the meeting"), rather than naming it as a topic."""
     lex = sentence.lex
-    after = sentence.lower[trigger.end : min(clause[1], trigger.end + HAPPENING_WINDOW)]
+    end = clause[1]
+    if _describes(sentence, trigger, end):
+        end = sentence.clause(Trigger(end + 1, end + 2, trigger.entry))[1]  # "talks, which began in January"
+    after = sentence.lower[trigger.end : min(end, trigger.end + HAPPENING_WINDOW)]
     before = sentence.lower[max(clause[0], trigger.start - 4) : trigger.start]
-    return any(word in lex.happening_verbs for word in after) or any(word in lex.anchor_prepositions for word in before)
+    return (
+        any(word in lex.happening_verbs for word in after)
+        or any(word in lex.anchor_prepositions for word in before)
+        or _governed_by_light_verb(lex, before)  # "announced the arrival of all parties"
+    )
+
+
+def _describes(sentence: Sentence, trigger: Trigger, pronoun: int) -> bool:
+    """Whether the relative pronoun at token `pronoun` opens a clause about the noun event: it
+    follows the noun, a place or a comma, not a verb ("the meeting will evaluate a project that")."""
+    if pronoun >= sentence.span.end or sentence.lower[pronoun] not in RELATIVE_PRONOUNS | {"that"}:
+        return False
+    between = range(trigger.end, pronoun)
+    lex = sentence.lex
+    return len(between) <= 4 and all(
+        k in sentence.owner
+        or sentence.lower[k] in lex.np_inner
+        or sentence.lower[k] in lex.place_prepositions
+        or sentence.lower[k] == ","
+        for k in between
+    )
 
 
 def _is_topic(sentence: Sentence, trigger: Trigger, clause: tuple[int, int]) -> bool:
@@ -809,12 +971,12 @@ def _arguments(
     beyond_places = [p for p in right if p not in venues]
     objects = _group(beyond_places, lambda p: _is_object(sentence, trigger, p, places), sentence, first_only=True)
     if trigger.entry.nominal:
-        actors = _nominal_actors(sentence, trigger, left, right)
-        return actors or agents, [p for p in objects if p not in actors]
-    subject = _subject(sentence, _before_earlier_verb(sentence, trigger, clause, left))
-    if passive:
-        return agents, subject
-    return subject, objects
+        actors = _nominal_actors(sentence, trigger, left, right) or agents
+        recipients = [p for p in objects if p not in actors]
+    else:
+        subject = _subject(sentence, _before_earlier_verb(sentence, trigger, clause, left), clause[0])
+        actors, recipients = (agents, subject) if passive else (subject, objects)
+    return actors, recipients
 
 
 def _before_earlier_verb(
@@ -826,6 +988,17 @@ def _before_earlier_verb(
     if not earlier or "and" not in sentence.lower[earlier[-1].end : trigger.start]:
         return left
     return [p for p in left if p.end <= earlier[-1].start]
+
+
+def _takes_part(phrase: Phrase) -> bool:
+    """Countries, their capitals (standing for governments), people, organizations and nationalities
+    act; a province, region, city or sea is only where something happens."""
+    head = phrase.head
+    if head.label not in PLACE_LABELS:
+        return True
+    if head.entry is None:
+        return head.label == "GPE"
+    return head.entry.kind == "country" or head.entry.capital_of is not None
 
 
 def _is_place(sentence: Sentence, phrase: Phrase) -> bool:
@@ -849,6 +1022,8 @@ def _is_object(sentence: Sentence, trigger: Trigger, phrase: Phrase, places: set
     lex = sentence.lex
     if phrase.before_noun_event or (phrase.governor is not None and phrase.governor not in lex.recipient_prepositions):
         return False
+    if trigger.entry.event_type in TOPIC_MODIFIED_TYPES and phrase.governor in lex.topic_prepositions:
+        return False  # "talks on Syria": what is talked about, not who with
     gap = [sentence.lower[k] for k in range(trigger.end, phrase.start) if k not in places]
     return len(gap) <= MAX_OBJECT_GAP and all(
         word in lex.prepositions or word in lex.np_inner or word in lex.role_sectors for word in gap
@@ -861,9 +1036,13 @@ def _before_next_trigger(sentence: Sentence, trigger: Trigger, phrases: list[Phr
     return [p for p in phrases if not later or p.start < later[0]]
 
 
-def _subject(sentence: Sentence, left: list[Phrase]) -> list[Phrase]:
-    """The nearest ungoverned noun phrase before the verb, with the names listed with it."""
+def _subject(sentence: Sentence, left: list[Phrase], clause_start: int | None = None) -> list[Phrase]:
+    """The nearest ungoverned noun phrase before the verb, with the names listed with it; in a
+    relative clause with none, the phrase the clause describes ("militant groups that have been
+    clashing")."""
     candidates = [p for p in left if p.governor is None and not (p.apposition or p.possessive or p.before_noun_event)]
+    if not candidates and clause_start is not None:
+        return _relative_antecedent(sentence, clause_start)
     if not candidates:
         return []
     group = [candidates[-1]]
@@ -874,13 +1053,22 @@ def _subject(sentence: Sentence, left: list[Phrase]) -> list[Phrase]:
     return list(reversed(group))
 
 
+def _relative_antecedent(sentence: Sentence, clause_start: int) -> list[Phrase]:
+    """The phrase right before "that"/"who"/"which" opening the clause."""
+    pronoun = clause_start - 1
+    if pronoun <= sentence.span.start or sentence.lower[pronoun] not in {"that", "who", "which"}:
+        return []
+    return [p for p in sentence.phrases if p.end == pronoun and not p.possessive]
+
+
 def _nominal_actors(sentence: Sentence, trigger: Trigger, left: list[Phrase], right: list[Phrase]) -> list[Phrase]:
     """Who a noun's event is by: its possessor or agentive modifier ("Russia's intervention",
     "UN-led talks"), the parties "between"/"of"/"among", else the subject of its clause's verb."""
     modifier = _modifier(sentence, trigger, left)
     if modifier:
         return modifier
-    parties = _group(right, lambda p: p.governor in {"between", "among"}, sentence)
+    own = [p for p in right if not any(trigger.end <= t.start < p.start for t in sentence.triggers)]
+    parties = _group(own, lambda p: p.governor in {"between", "among"}, sentence)
     if parties:
         return parties
     owners = _group(right, lambda p: p.governor == "of", sentence, first_only=True)
@@ -892,12 +1080,31 @@ def _nominal_actors(sentence: Sentence, trigger: Trigger, left: list[Phrase], ri
 def _light_verb_subject(sentence: Sentence, trigger: Trigger, left: list[Phrase]) -> list[Phrase]:
     """The subject of the verb that governs a noun event ("Russia held talks"), if a light verb does;
     a visit is always its clause subject's ("urged the parties … during a visit to Moscow")."""
-    subject = _subject(sentence, left)
-    if not subject:
-        return []
+    subject = _subject(sentence, left, sentence.clause(trigger)[0])
+    if not subject or (
+        trigger.entry.event_type in RECIPROCAL_TYPES and sentence.lower[trigger.end : trigger.end + 1] == ["of"]
+    ):
+        return []  # "announced the arrival of all parties": the noun names its own participants
     between = sentence.lower[subject[-1].end : trigger.start]
     visit = trigger.entry.mode == "visit"
-    return subject if visit or any(word in sentence.lex.light_verbs for word in between) else []
+    return subject if visit or _governed_by_light_verb(sentence.lex, between) else []
+
+
+def _governed_by_light_verb(lex: EventLexicon, between: list[str]) -> bool:
+    """ "held two meetings", "attend the second day of talks", "its military intervention": a light
+    verb or the subject's possessive with only modifiers after it, not an auxiliary ("has been
+    bolstered by the negotiations")."""
+    governing = [k for k, word in enumerate(between) if word in lex.light_verbs or word in POSSESSIVE_DETERMINERS]
+    if not governing:
+        return False
+    after = between[governing[-1] + 1 :]
+    if between[governing[-1]] in POSSESSIVE_DETERMINERS:
+        return all(word in lex.np_inner or "-" in after[max(0, k - 1) : k + 2] for k, word in enumerate(after))
+    linked = {k for k, word in enumerate(after) if word == "of" or (k and after[k - 1] in lex.light_verb_nouns)}
+    return not any(
+        (word in lex.prepositions and k not in linked) or word in lex.be or word in lex.light_verbs or word == ","
+        for k, word in enumerate(after)
+    )
 
 
 def _modifier(sentence: Sentence, trigger: Trigger, left: list[Phrase]) -> list[Phrase]:
@@ -940,9 +1147,20 @@ def _linked(sentence: Sentence, first: Phrase, second: Phrase) -> bool:
     lex = sentence.lex
     return (
         bool(gap)
-        and all(word in lex.list_links or word in lex.np_inner for word in gap)
+        and all(
+            word in lex.list_links or word in lex.np_inner or _in_compound(sentence, first.end + k)
+            for k, word in enumerate(gap)
+        )
         and any(word in {",", "and", "&", "plus", "with", "well"} for word in gap)
     )
+
+
+def _in_compound(sentence: Sentence, k: int) -> bool:
+    """Token k is part of a hyphenated modifier ("rebel-aligned Ankara")."""
+    doc = sentence.doc
+    joined_before = k - 2 >= sentence.span.start and doc[k - 1].text == "-" and not doc[k - 2].whitespace_
+    joined_after = k + 1 < sentence.span.end and doc[k + 1].text == "-" and not doc[k].whitespace_
+    return (joined_before and not doc[k - 1].whitespace_) or (joined_after and not doc[k + 1].whitespace_)
 
 
 def _is_passive(sentence: Sentence, trigger: Trigger) -> bool:

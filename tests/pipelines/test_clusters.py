@@ -25,6 +25,8 @@ ENTITIES = [
      "sector": "GOV", "capital_of": "RUS"},
     {"entity_id": "un", "name": "United Nations", "label": "ORG", "sector": "IGO", "link": "org:un"},
     {"entity_id": "rebels", "name": "Free Syrian Army", "label": "ORG", "sector": "REB"},
+    {"entity_id": "putin", "name": "Vladimir Putin", "label": "PERSON", "country_iso3": "RUS", "sector": "GOV"},
+    {"entity_id": "turkish-army", "name": "Turkish Army", "label": "ORG", "country_iso3": "TUR", "sector": "MIL"},
 ]  # fmt: skip
 # Each test mention is named after its entity: mention "m-russia" resolved to entity "russia".
 MENTIONS = [{"mention_id": f"m-{e['entity_id']}", "entity_id": e["entity_id"]} for e in ENTITIES]
@@ -93,6 +95,17 @@ def test_an_opposition_or_rebel_nationality_is_not_its_state() -> None:
 def test_a_nationality_stays_when_its_country_is_absent_or_unknown() -> None:
     coded = code([event("e1")], [argument("e1", "m-syrians"), argument("e1", "m-kurds")])
     assert participants(coded) == {("e1", "syrians", "actor"), ("e1", "kurds", "actor")}
+
+
+def test_a_person_heading_a_government_phrase_is_the_state_and_named_alone_stays() -> None:
+    regime = argument("e1", "m-putin", sector="GOV")  # "the Putin government"
+    coded = code([event("e1"), event("e2")], [regime, argument("e2", "m-putin")])
+    assert participants(coded) == {("e1", "russia", "actor"), ("e2", "putin", "actor")}
+
+
+def test_a_named_state_army_is_its_state() -> None:
+    coded = code([event("e1")], [argument("e1", "m-turkish-army")])
+    assert participants(coded) == {("e1", "turkey", "actor")}
 
 
 def test_a_city_that_is_not_a_capital_and_an_organization_stay_themselves() -> None:

@@ -294,3 +294,93 @@ def test_the_trio_is_the_last_list_of_three_not_the_last_list() -> None:
 def test_violence_that_escalates_is_an_assault_without_named_actors() -> None:
     event = only("Violence between the rival factions in the north has intensified again.", "ASSAULT")
     assert event.actors == () and event.modality == "asserted"
+
+
+# ------------------------------------------------------------------------------ arguments that are not parties
+def test_what_talks_are_on_is_their_topic_not_a_party() -> None:
+    event = only("Talks on Syria between Russia and Turkey began in Astana.", "CONSULT")
+    assert event.actors == ("Russia", "Turkey")
+    assert not [e for e in events_in("A meeting on Ukraine was held in Geneva on Monday.") if e.actors]
+
+
+def test_a_province_is_where_things_happen_never_a_party() -> None:
+    event = only("Zones covering Idlib and Homs were agreed in Astana.", "AGREE")
+    assert event.actors == () and event.recipients == ()
+
+
+def test_a_verb_reporting_a_quote_is_a_statement() -> None:
+    assert [e.event_type for e in events_in('"It should be avoided," Vyacheslav Matuzov urged.')] == []
+
+
+def test_what_someone_is_accused_of_is_the_charge_not_an_event() -> None:
+    events = events_in("The United States accused Damascus of using chemical weapons.")
+    assert [e.event_type for e in events] == ["ACCUSE"]
+
+
+def test_a_brokered_ceasefire_is_one_agree_not_also_a_retreat() -> None:
+    events = events_in("A fragile ceasefire brokered by Moscow and rebel-aligned Ankara has held.")
+    assert [(e.event_type, e.actors) for e in events] == [("AGREE", ("Moscow", "Ankara"))]
+
+
+def test_what_someone_is_invited_to_attend_is_the_invitation() -> None:
+    events = events_in("The United States has been invited by Russia and Turkey to attend the talks.")
+    assert [e.event_type for e in events] == ["AGREE"]
+
+
+def test_an_offer_to_host_a_congress_is_one_agree() -> None:
+    events = events_in("Russia is ready to host a congress of the peoples of Syria.")
+    assert [(e.event_type, e.actors) for e in events] == [("AGREE", ("Russia",))]
+
+
+def test_who_announces_an_arrival_is_not_the_arriving_party() -> None:
+    event = only("Kazakhstan's Foreign Ministry announced the arrival of all parties in Astana.", "CONSULT")
+    assert event.actors == () and event.place == "Astana"
+
+
+def test_an_auxiliary_is_not_a_light_verb() -> None:
+    events = events_in("The truce, brokered by Egypt, has been bolstered by the negotiations in Cairo.")
+    assert not [e for e in events if e.event_type == "CONSULT" and e.actors]
+
+
+def test_a_partitive_and_a_possessive_still_govern_a_noun_event() -> None:
+    assert only("Staffan de Mistura is expected to attend the second day of talks.", "CONSULT").actors == (
+        "Staffan de Mistura",
+    )
+    event = only("Moscow tries to turn its military intervention into a settlement.", "ASSAULT")
+    assert event.actors == ("Moscow",)
+
+
+# ------------------------------------------------------------------------------------------ more rulings
+def test_fighting_that_did_not_happen_is_negated() -> None:
+    event = only("Armed groups left Aleppo without fighting.", "ASSAULT")
+    assert event.modality == "negated"
+
+
+def test_a_hyphenated_role_joins_its_names_and_is_no_trigger() -> None:
+    event = only("Peace talks backed by power-brokers Russia, Iran and Turkey kicked off in Astana.", "CONSULT")
+    assert event.actors == ("Russia", "Iran", "Turkey")
+    assert [e.event_type for e in events_in("Delegations from stakeholders Russia and Iran arrived.")] == ["CONSULT"]
+
+
+def test_a_hyphenated_sponsor_backs_only_the_noun_it_modifies() -> None:
+    events = events_in("Turkey-backed armed groups that joined a ceasefire agreement met in Ankara.")
+    assert not [e for e in events if e.event_type == "AGREE" and "Turkey" in e.actors]
+
+
+def test_unnamed_rebels_are_the_last_named_opposition_country() -> None:
+    body = "The Syrian opposition met Russia in Astana. Rebels still insist on the removal of Assad."
+    outcome = process_seed_bytes("t.txt", f"Headline\n\n{body}\n".encode())
+    requests = [e for e in outcome.events if e["event_type"] == "REQUEST"]
+    actors = [a for a in outcome.event_arguments if a["event_id"] == requests[0]["event_id"] and a["role"] == "actor"]
+    text = {m["mention_id"]: m["text"] for m in outcome.mentions}
+    assert [(text[a["mention_id"]], a["sector"]) for a in actors] == [("Syrian", "REB")]
+
+
+def test_both_sides_of_a_clash_are_actors_and_a_relative_clause_has_its_antecedent() -> None:
+    event = only("Kurdish fighters that have been clashing with the Turkish Army met in Geneva.", "ASSAULT")
+    assert set(event.actors) >= {"Turkish Army"} and len(event.actors) == 2
+
+
+def test_an_event_noun_before_the_noun_it_modifies_is_no_event() -> None:
+    events = events_in("Russia proposed four de-escalation zones in Syria on Monday.")
+    assert not [e for e in events if e.event_type == "RETREAT"]

@@ -149,6 +149,7 @@ class EventLexicon:
     reciprocal_verbs: frozenset[str]
     modified_heads: frozenset[str]
     light_verb_nouns: frozenset[str]
+    sequence_verbs: frozenset[str]
     happening_verbs: frozenset[str]
     anchor_prepositions: frozenset[str]
     sponsor_participles: frozenset[str]
@@ -675,11 +676,15 @@ def _one_happening(
     sentence: Sentence, first: Trigger, first_event: Event, second: Trigger, second_event: Event
 ) -> bool:
     """Two triggers of one type in one clause tell one happening, unless "and" joins two acts ("will
-    travel to Tehran and will hold talks") or their modes differ (a visit and talks)."""
+    travel to Tehran and will hold talks"), one is dated by the other ("the talks follow a meeting",
+    "on the eve of negotiations") or their modes differ (a visit and talks)."""
     if first_event.event_type != second_event.event_type or sentence.clause(first) != sentence.clause(second):
         return False
     modes = {first_event.mode, second_event.mode} - {None}
-    return len(modes) <= 1 and "and" not in sentence.lower[first.end : second.start]
+    between = sentence.lower[first.end : second.start]
+    lex = sentence.lex
+    ordered = any(word in lex.anchor_prepositions or word in lex.sequence_verbs for word in between)
+    return len(modes) <= 1 and "and" not in between and not ordered
 
 
 def _sponsors(sentence: Sentence) -> tuple[dict[int, list[Phrase]], set[int]]:

@@ -384,3 +384,8 @@ def test_both_sides_of_a_clash_are_actors_and_a_relative_clause_has_its_antecede
 def test_an_event_noun_before_the_noun_it_modifies_is_no_event() -> None:
     events = events_in("Russia proposed four de-escalation zones in Syria on Monday.")
     assert not [e for e in events if e.event_type == "RETREAT"]
+
+
+def test_talks_that_follow_a_meeting_are_two_events() -> None:
+    events = events_in("Iran's talks with Russia follow a meeting between Turkey and Iran in Moscow.")
+    assert [e.trigger for e in events if e.event_type == "CONSULT"] == ["talks", "meeting"]

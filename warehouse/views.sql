@@ -90,3 +90,121 @@ COMMENT ON COLUMN event_timeline.documents IS 'The seed files that report it, so
 COMMENT ON COLUMN event_timeline.sentences IS 'The sentences that report it, as seed_file#sentence_idx, in file and sentence order.';
 COMMENT ON COLUMN event_timeline.first_sentence IS 'The text of the first of those sentences.';
 COMMENT ON COLUMN event_timeline.event_ids IS 'Its event mentions (events.event_id), sorted.';
+
+CREATE VIEW entity_network AS
+WITH named AS (  -- each entity once per sentence that names it
+    SELECT DISTINCT doc_id, sentence_idx, entity_id
+    FROM entity_mentions
+    WHERE entity_id IS NOT NULL AND sentence_idx IS NOT NULL
+),
+pairs AS (
+    SELECT a.entity_id AS entity_a, b.entity_id AS entity_b, a.doc_id, a.sentence_idx
+    FROM named a
+    JOIN named b ON a.doc_id = b.doc_id AND a.sentence_idx = b.sentence_idx AND a.entity_id < b.entity_id
+),
+edges AS (
+    SELECT p.entity_a, p.entity_b,
+           count(*) AS n_sentences,
+           count(DISTINCT p.doc_id) AS n_documents,
+           list(DISTINCT d.seed_file ORDER BY d.seed_file) AS documents
+    FROM pairs p JOIN documents d USING (doc_id)
+    GROUP BY p.entity_a, p.entity_b
+)
+SELECT e.entity_a, a.name AS name_a, a.label AS label_a,
+       e.entity_b, b.name AS name_b, b.label AS label_b,
+       e.n_sentences, e.n_documents, e.documents
+FROM edges e
+JOIN entities a ON a.entity_id = e.entity_a
+JOIN entities b ON b.entity_id = e.entity_b
+ORDER BY e.n_sentences DESC, e.n_documents DESC, a.name, b.name;
+
+COMMENT ON VIEW entity_network IS 'One row per unordered pair of entities named in the same sentence (entity_a < entity_b, each pair once), with how many sentences and documents name both: the edges of the co-occurrence network.';
+COMMENT ON COLUMN entity_network.entity_a IS 'The pair''s first entity (entities.entity_id), the smaller id.';
+COMMENT ON COLUMN entity_network.name_a IS 'Canonical name of entity_a.';
+COMMENT ON COLUMN entity_network.label_a IS 'Label of entity_a (PERSON, ORG, GPE…).';
+COMMENT ON COLUMN entity_network.entity_b IS 'The pair''s second entity (entities.entity_id), the larger id.';
+COMMENT ON COLUMN entity_network.name_b IS 'Canonical name of entity_b.';
+COMMENT ON COLUMN entity_network.label_b IS 'Label of entity_b.';
+COMMENT ON COLUMN entity_network.n_sentences IS 'Sentences that name both.';
+COMMENT ON COLUMN entity_network.n_documents IS 'Documents with at least one such sentence.';
+COMMENT ON COLUMN entity_network.documents IS 'The seed files of those documents, sorted.';
+
+CREATE VIEW actor_dyads AS
+WITH dyads AS (
+    SELECT a.entity_id AS actor_id, r.entity_id AS recipient_id, e.event_type, e.event_id, e.cluster_id, e.doc_id
+    FROM event_actors a
+    JOIN event_actors r ON r.event_id = a.event_id AND r.role = 'recipient' AND r.entity_id <> a.entity_id
+    JOIN events e ON e.event_id = a.event_id
+    WHERE a.role = 'actor'
+),
+counted AS (
+    SELECT y.actor_id, y.recipient_id, y.event_type,
+           count(*) AS n_events,
+           count(DISTINCT y.cluster_id) AS n_clusters,
+           count(DISTINCT y.doc_id) AS n_documents,
+           list(DISTINCT d.seed_file ORDER BY d.seed_file) AS documents,
+           list(y.event_id ORDER BY y.event_id) AS event_ids
+    FROM dyads y JOIN documents d USING (doc_id)
+    GROUP BY y.actor_id, y.recipient_id, y.event_type
+)
+SELECT c.actor_id, a.name AS actor, a.label AS actor_label,
+       c.recipient_id, r.name AS recipient, r.label AS recipient_label,
+       c.event_type, c.n_events, c.n_clusters, c.n_documents, c.documents, c.event_ids
+FROM counted c
+JOIN entities a ON a.entity_id = c.actor_id
+JOIN entities r ON r.entity_id = c.recipient_id
+ORDER BY c.n_events DESC, actor, recipient, c.event_type;
+
+COMMENT ON VIEW actor_dyads IS 'Who did what to whom: one row per actor, recipient and PLOVER event type, with the events that code it (an entity that is both actor and recipient of one event is not its own dyad).';
+COMMENT ON COLUMN actor_dyads.actor_id IS 'The actor (entities.entity_id).';
+COMMENT ON COLUMN actor_dyads.actor IS 'Canonical name of the actor.';
+COMMENT ON COLUMN actor_dyads.actor_label IS 'Label of the actor (PERSON, ORG, GPE…).';
+COMMENT ON COLUMN actor_dyads.recipient_id IS 'The recipient (entities.entity_id).';
+COMMENT ON COLUMN actor_dyads.recipient IS 'Canonical name of the recipient.';
+COMMENT ON COLUMN actor_dyads.recipient_label IS 'Label of the recipient.';
+COMMENT ON COLUMN actor_dyads.event_type IS 'The PLOVER type of the events.';
+COMMENT ON COLUMN actor_dyads.n_events IS 'Event mentions (rows of events) with this actor, recipient and type.';
+COMMENT ON COLUMN actor_dyads.n_clusters IS 'Real-world events among them (distinct events.cluster_id).';
+COMMENT ON COLUMN actor_dyads.n_documents IS 'Documents that report them.';
+COMMENT ON COLUMN actor_dyads.documents IS 'The seed files that report them, sorted.';
+COMMENT ON COLUMN actor_dyads.event_ids IS 'The event mentions (events.event_id), sorted.';
+
+CREATE VIEW fact_provenance AS
+WITH facts AS (
+    SELECT 'mention' AS kind, mention_id AS id, doc_id, sentence_idx, char_start, char_end,
+           text AS raw_slice, label, entity_id,
+           NULL::VARCHAR AS trigger, NULL::INTEGER AS trigger_char_start, NULL::INTEGER AS trigger_char_end
+    FROM entity_mentions
+    UNION ALL
+    SELECT 'event', e.event_id, e.doc_id, e.sentence_idx, e.char_start, e.char_end,
+           substring(d.raw_text, e.char_start + 1, e.char_end - e.char_start), e.event_type, NULL,
+           e.trigger, e.trigger_char_start, e.trigger_char_end
+    FROM events e JOIN documents d USING (doc_id)
+)
+SELECT f.kind, f.id, f.doc_id, d.seed_file, d.seed_sha256, d.encoding, f.sentence_idx,
+       f.char_start, f.char_end, f.raw_slice, f.label, f.entity_id,
+       f.trigger, f.trigger_char_start, f.trigger_char_end,
+       s.char_start AS sentence_char_start, s.char_end AS sentence_char_end, s.text AS sentence_text
+FROM facts f
+JOIN documents d USING (doc_id)
+LEFT JOIN sentences s USING (doc_id, sentence_idx);
+
+COMMENT ON VIEW fact_provenance IS 'The lineage a reviewer follows: one row per entity mention and per event, with the seed file and its SHA-256, the exact characters it was read from (raw_text[char_start:char_end]) and its sentence.';
+COMMENT ON COLUMN fact_provenance.kind IS 'mention (a row of entity_mentions) or event (a row of events).';
+COMMENT ON COLUMN fact_provenance.id IS 'entity_mentions.mention_id or events.event_id.';
+COMMENT ON COLUMN fact_provenance.doc_id IS 'The document (documents.doc_id).';
+COMMENT ON COLUMN fact_provenance.seed_file IS 'The seed file it was read from, relative to the seeds folder.';
+COMMENT ON COLUMN fact_provenance.seed_sha256 IS 'Hex SHA-256 of the seed file''s bytes when it was read.';
+COMMENT ON COLUMN fact_provenance.encoding IS 'Encoding the file''s bytes were decoded with into raw_text.';
+COMMENT ON COLUMN fact_provenance.sentence_idx IS 'The sentence that holds it; null for a mention in the headline.';
+COMMENT ON COLUMN fact_provenance.char_start IS 'Start in raw_text: of the mention, or of the event''s evidence (code points, 0-based).';
+COMMENT ON COLUMN fact_provenance.char_end IS 'End (exclusive) in raw_text.';
+COMMENT ON COLUMN fact_provenance.raw_slice IS 'Exactly raw_text[char_start:char_end]: the mention''s text, or the event''s evidence.';
+COMMENT ON COLUMN fact_provenance.label IS 'The mention''s label (PERSON, ORG, GPE…) or the event''s PLOVER type.';
+COMMENT ON COLUMN fact_provenance.entity_id IS 'The entity a mention resolved to (entities.entity_id); null for events and DATE mentions.';
+COMMENT ON COLUMN fact_provenance.trigger IS 'An event''s trigger, exactly raw_text[trigger_char_start:trigger_char_end]; null for mentions.';
+COMMENT ON COLUMN fact_provenance.trigger_char_start IS 'Start of an event''s trigger in raw_text.';
+COMMENT ON COLUMN fact_provenance.trigger_char_end IS 'End (exclusive) of an event''s trigger in raw_text.';
+COMMENT ON COLUMN fact_provenance.sentence_char_start IS 'Start of its sentence in raw_text.';
+COMMENT ON COLUMN fact_provenance.sentence_char_end IS 'End (exclusive) of its sentence in raw_text.';
+COMMENT ON COLUMN fact_provenance.sentence_text IS 'The cleaned text of its sentence (sentences.text).';

@@ -1,74 +1,107 @@
-"""`newsevents`: the project's command line. `newsevents run` is what `make run` calls."""
+"""`newsevents`: the project's command line. `newsevents run` is what `make run` calls; `sql`,
+`explain` and `status` read the warehouse it builds."""
 
 import argparse
 import os
 import sys
-import time
-import warnings
+from pathlib import Path
 
-import dagster as dg
-from dagster_shared.error import SerializableErrorInfo
+import duckdb
 
-from assets.partitions import SEED_FILES, partition_range_tags, sync_seed_partitions
-from assets.resources import SeedsFolder, Warehouse
-from warehouse.database import database_path
-from warehouse.parquet import table_dir
+from warehouse.explain import explain_event, explain_mention
+from warehouse.query import FORMATS, WarehouseMissing, format_result, run_query
 
-QUIET_RUN_CONFIG = {"loggers": {"console": {"config": {"log_level": "WARNING"}}}}
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
 def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    if args.command == "run":
+        from assets.commands import run_everything  # Dagster loads in ~3 s; `sql` does not need it
+
+        return run_everything()
+    if args.command == "status":
+        from assets.commands import print_status
+
+        return print_status()
+    try:
+        if args.command == "sql":
+            return sql(args)
+        return explain(args)
+    except WarehouseMissing as error:
+        print(f"newsevents: {error}", file=sys.stderr)
+        return 2
+
+
+def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="newsevents", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("run", help="materialize every asset for every seed file, in one Dagster run")
-    parser.parse_args(argv)
-    return run_everything()
+    commands.add_parser("status", help="seed files, partitions, last materializations, rows and rejected files")
+    query = commands.add_parser("sql", help="run SQL on a read-only connection to news.duckdb and print the result")
+    query.add_argument("query", nargs="?", help='the SQL, e.g. "SELECT * FROM event_timeline"')
+    query.add_argument("-f", "--file", type=Path, help="read the SQL from a file (e.g. warehouse/queries/*.sql)")
+    query.add_argument("-p", "--param", action="append", default=[], metavar="NAME=VALUE",
+                       help="a value for $NAME in the SQL (repeatable)")  # fmt: skip
+    output = query.add_mutually_exclusive_group()
+    output.add_argument("--csv", dest="output", action="store_const", const="csv", help="print CSV")
+    output.add_argument("--json", dest="output", action="store_const", const="json", help="print a JSON array")
+    query.set_defaults(output=FORMATS[0])
+    trace = commands.add_parser("explain", help="where an event (or a mention) was read from, highlighted")
+    trace.add_argument("event_id", nargs="?", help="an events.event_id")
+    trace.add_argument("--mention", metavar="MENTION_ID", help="explain an entity_mentions.mention_id instead")
+    return parser
 
 
-def run_everything() -> int:
-    """Sync partitions with the seeds folder and materialize them all in one run, without a daemon."""
-    warnings.filterwarnings("ignore", category=dg.BetaWarning)  # code references; dagster is pinned
-    warnings.filterwarnings("ignore", category=dg.PreviewWarning)  # partitioned checks; likewise
-    from assets.definitions import defs
-
-    started = time.monotonic()
-    seeds: SeedsFolder = defs.resources["seeds"]
-    warehouse: Warehouse = defs.resources["warehouse"]
-    instance = dg.DagsterInstance.get() if os.environ.get("DAGSTER_HOME") else dg.DagsterInstance.ephemeral()
-    try:
-        files = seeds.files()
-    except NotADirectoryError as error:
-        print(f"newsevents: {error}", file=sys.stderr)
+def sql(args: argparse.Namespace) -> int:
+    """Print one query's result; a bad query is a one-line error and exit status 1."""
+    if (args.query is None) == (args.file is None):
+        print("newsevents sql: give either a query or --file", file=sys.stderr)
         return 2
-    sync_seed_partitions(instance, files)
-    keys = instance.get_dynamic_partitions(SEED_FILES)
-    if keys:
-        job, tags = defs.resolve_job_def("refresh_warehouse"), partition_range_tags(keys[0], keys[-1])
-    else:
-        job, tags = defs.resolve_job_def("rebuild_news_duckdb"), {}
-    result = job.execute_in_process(instance=instance, tags=tags, run_config=QUIET_RUN_CONFIG, raise_on_error=False)
-    _print_summary(len(files), seeds, warehouse, result, time.monotonic() - started)
-    return 0 if result.success else 1
+    text = args.file.read_text(encoding="utf-8") if args.file else args.query
+    params = dict(param.split("=", 1) for param in args.param if "=" in param)
+    if len(params) != len(args.param):
+        print("newsevents sql: --param takes NAME=VALUE", file=sys.stderr)
+        return 2
+    try:
+        result = run_query(warehouse_dir(), text, params)
+    except duckdb.Error as error:
+        print(f"newsevents sql: {str(error).strip()}", file=sys.stderr)
+        return 1
+    sys.stdout.write(format_result(result, args.output))
+    return 0
 
 
-def _print_summary(
-    n_files: int, seeds: SeedsFolder, warehouse: Warehouse, result: dg.ExecuteInProcessResult, seconds: float
-) -> None:
-    print(f"\n{'Run succeeded' if result.success else 'Run FAILED'} in {seconds:.1f} s (run id {result.run_id})")
-    print(f"  seed files     {n_files} in {seeds.root}")
-    for table, count in warehouse.counts().items():
-        print(f"  {table:<18} {count} rows")
-    print(f"  DuckDB         {database_path(warehouse.root)}")
-    print(f"  Parquet        {table_dir(warehouse.root, '<table>')}")
-    for event in result.all_events:
-        if event.is_failure:
-            cause = f" {_raised(event.step_failure_data.error)}" if event.is_step_failure else ""
-            print(f"  failed: {event.message}{cause}", file=sys.stderr)
+def explain(args: argparse.Namespace) -> int:
+    """Print an event's or a mention's lineage; an unknown id is exit status 1."""
+    if (args.event_id is None) == (args.mention is None):
+        print("newsevents explain: give either an EVENT_ID or --mention MENTION_ID", file=sys.stderr)
+        return 2
+    colour = sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+    try:
+        if args.mention:
+            report = explain_mention(warehouse_dir(), args.mention, colour, seeds_dir())
+        else:
+            report = explain_event(warehouse_dir(), args.event_id, colour, seeds_dir())
+    except KeyError as error:
+        print(f"newsevents explain: {error.args[0]}", file=sys.stderr)
+        return 1
+    sys.stdout.write(report)
+    return 0
 
 
-def _raised(error: SerializableErrorInfo) -> str:
-    """The error the step's code raised, without Dagster's wrapper: what went wrong (a full disk…)."""
-    return (error.cause or error).message.strip()
+def warehouse_dir() -> Path:
+    """$WAREHOUSE_DIR, else the project's warehouse/ (as `make run` builds it)."""
+    return _folder("WAREHOUSE_DIR", "warehouse")
+
+
+def seeds_dir() -> Path:
+    return _folder("SEEDS_DIR", "seeds")
+
+
+def _folder(variable: str, default: str) -> Path:
+    value = os.environ.get(variable)
+    return Path(value).resolve() if value else PROJECT_ROOT / default
 
 
 if __name__ == "__main__":

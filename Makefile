@@ -34,8 +34,15 @@ lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-test: lint $(DAGSTER_HOME)/dagster.yaml
+test: lint browser $(DAGSTER_HOME)/dagster.yaml
 	$(BIN)/python -m pytest
+
+# The briefing's test opens it in Debian's headless Chromium: installed here when missing and we are
+# root (as in CI); otherwise that test is skipped outside CI.
+.PHONY: browser
+browser:
+	@test -x /usr/bin/chromium || [ "$$(id -u)" != 0 ] || \
+		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null)
 
 # The long soak tests (many SIGKILLs, readers held for a minute, many inputs); prints their figures.
 stress: install $(DAGSTER_HOME)/dagster.yaml

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 import dagster as dg
 
-from assets.metadata import PREVIEW_ROWS, column_schema, markdown_preview, table_spec, value_counts
+from assets.metadata import PREVIEW_ROWS, markdown_preview, table_metadata, table_spec, value_counts
 from assets.partitions import seed_file_for, seed_files_partitions
 from assets.resources import EntityRecognizer, SeedsFolder, Warehouse
 from pipelines import PIPELINE_VERSION
@@ -59,12 +59,12 @@ class _RunTally:
 
 @dg.multi_asset(
     specs=[
-        table_spec("documents", TEXT_GROUP, {"python", "parquet"}),
-        table_spec("rejected_documents", TEXT_GROUP, {"python", "parquet"}),
-        table_spec("sentences", TEXT_GROUP, {"spacy", "parquet"}, deps=["documents"]),
-        table_spec("mention_candidates", ENTITIES_GROUP, {"spacy", "parquet"}, deps=["sentences"]),
-        table_spec("event_candidates", EVENTS_GROUP, {"python", "parquet"}, deps=["mention_candidates"]),
-        table_spec("event_arguments", EVENTS_GROUP, {"python", "parquet"}, deps=["mention_candidates"]),
+        table_spec("documents", TEXT_GROUP, "python"),
+        table_spec("rejected_documents", TEXT_GROUP, "python"),
+        table_spec("sentences", TEXT_GROUP, "spacy"),
+        table_spec("mention_candidates", ENTITIES_GROUP, "spacy"),
+        table_spec("event_candidates", EVENTS_GROUP, "spacy"),
+        table_spec("event_arguments", EVENTS_GROUP, "spacy"),
     ],
     partitions_def=seed_files_partitions,
     backfill_policy=dg.BackfillPolicy.single_run(),
@@ -90,7 +90,7 @@ def seed_documents(
     for table, shown in SHOWN.items():
         metadata = {
             "rows_written": tally.rows[table],
-            "dagster/column_schema": column_schema(table),
+            **table_metadata(table),
             "preview": markdown_preview(tally.previews[table], shown.preview),
         }
         if shown.counted:

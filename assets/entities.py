@@ -5,7 +5,7 @@ from collections import Counter
 import dagster as dg
 
 from assets.documents import ENTITIES_GROUP
-from assets.metadata import markdown_preview, table_spec, value_counts
+from assets.metadata import markdown_preview, table_metadata, table_spec, value_counts
 from assets.partitions import SEED_FILES, doc_id_for_key
 from assets.resources import Warehouse
 from pipelines import PIPELINE_VERSION
@@ -13,10 +13,7 @@ from pipelines.resolve import resolve_entities
 
 
 @dg.multi_asset(
-    specs=[
-        table_spec(table, ENTITIES_GROUP, {"python", "parquet"}, ["mention_candidates"])
-        for table in ("entities", "entity_mentions")
-    ],
+    specs=[table_spec("entities", ENTITIES_GROUP, "python"), table_spec("entity_mentions", ENTITIES_GROUP, "python")],
     code_version=PIPELINE_VERSION,
     description="Resolves the mention candidates of every current seed file into entities: gazetteer "
     "links first, then names across spellings, transliterations, titles and 'al-' forms, bare surnames "
@@ -33,6 +30,7 @@ def resolved_entities(context: dg.AssetExecutionContext, warehouse: Warehouse):
     yield dg.MaterializeResult(
         asset_key="entities",
         metadata={
+            **table_metadata("entities"),
             "dagster/row_count": len(resolution.entities),
             "labels": value_counts(Counter(e["label"] for e in resolution.entities)),
             "top_entities": markdown_preview(top, ["name", "label", "country_iso3", "sector", "n_mentions", "aliases"]),
@@ -41,6 +39,7 @@ def resolved_entities(context: dg.AssetExecutionContext, warehouse: Warehouse):
     yield dg.MaterializeResult(
         asset_key="entity_mentions",
         metadata={
+            **table_metadata("entity_mentions"),
             "dagster/row_count": len(resolution.mentions),
             "documents": len(current),
             "preview": markdown_preview(resolution.mentions, ["doc_id", "text", "label", "entity_id", "method"]),

@@ -5,18 +5,15 @@ from collections import Counter, defaultdict
 import dagster as dg
 
 from assets.documents import EVENTS_GROUP
-from assets.metadata import PREVIEW_ROWS, markdown_preview, table_spec, value_counts
+from assets.metadata import PREVIEW_ROWS, markdown_preview, table_metadata, table_spec, value_counts
 from assets.partitions import SEED_FILES, doc_id_for_key
 from assets.resources import Warehouse
 from pipelines import PIPELINE_VERSION
 from pipelines.clusters import CodedEvents, Row, code_events
 
-# The tables events are coded from.
-SOURCES = ["event_candidates", "event_arguments", "entities", "entity_mentions"]
-
 
 @dg.multi_asset(
-    specs=[table_spec(table, EVENTS_GROUP, {"python", "parquet"}, SOURCES) for table in ("events", "event_actors")],
+    specs=[table_spec("events", EVENTS_GROUP, "python"), table_spec("event_actors", EVENTS_GROUP, "python")],
     code_version=PIPELINE_VERSION,
     description="Codes the event candidates of every current seed file with the resolved entities: "
     "participants at state level (a capital or a nationality standing for its country), places as "
@@ -40,6 +37,7 @@ def coded_events(context: dg.AssetExecutionContext, warehouse: Warehouse):
     yield dg.MaterializeResult(
         asset_key="events",
         metadata={
+            **table_metadata("events"),
             "dagster/row_count": len(coded.events),
             "n_clusters": n_clusters,
             "event_types": value_counts(Counter(event["event_type"] for event in coded.events)),
@@ -53,6 +51,7 @@ def coded_events(context: dg.AssetExecutionContext, warehouse: Warehouse):
     yield dg.MaterializeResult(
         asset_key="event_actors",
         metadata={
+            **table_metadata("event_actors"),
             "dagster/row_count": len(coded.actors),
             "roles": value_counts(Counter(actor["role"] for actor in coded.actors)),
             "dropped_arguments": coded.dropped_arguments,

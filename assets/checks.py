@@ -114,9 +114,10 @@ def rejections_explain_themselves(context: dg.AssetCheckExecutionContext, wareho
     return _result(problems, len(rows), "rejections")
 
 
-@dg.asset_check(asset="news_duckdb")
+@dg.asset_check(asset="news_duckdb", blocking=True)
 def duckdb_matches_parquet(warehouse: Warehouse) -> dg.AssetCheckResult:
-    """Every table in news.duckdb holds exactly the rows of its Parquet partitions."""
+    """Every table in news.duckdb holds exactly the rows of its Parquet partitions; if not, the
+    briefing is not rendered from it."""
     in_duckdb = warehouse.counts()
     in_parquet = warehouse.parquet_counts()
     problems = [

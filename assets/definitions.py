@@ -3,6 +3,7 @@
 import dagster as dg
 
 from assets import checks
+from assets.briefing import briefing
 from assets.database import news_duckdb
 from assets.documents import seed_documents
 from assets.entities import resolved_entities
@@ -25,7 +26,7 @@ def build_definitions(
 ) -> dg.Definitions:
     """Everything in the graph, bound to one seeds folder, one warehouse and one recognizer setting."""
     return dg.Definitions(
-        assets=dg.with_source_code_references([seed_documents, resolved_entities, coded_events, news_duckdb]),
+        assets=dg.with_source_code_references([seed_documents, resolved_entities, coded_events, news_duckdb, briefing]),
         asset_checks=dg.load_asset_checks_from_modules([checks]),
         jobs=[refresh_warehouse, rebuild_news_duckdb],
         sensors=[seed_files_sensor],

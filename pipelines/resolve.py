@@ -12,9 +12,10 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 
 import jellyfish
@@ -47,13 +48,42 @@ class _Cluster:
     mentions: list[Row] = field(default_factory=list)
     given: set[str] = field(default_factory=set)
     surname: str = ""
+    documents: set[str] = field(default_factory=set)
+
+    def add(self, mention: Row) -> None:
+        self.mentions.append(mention)
+        self.documents.add(mention["doc_id"])
+
+
+class _People:
+    """The persons found so far, in the order they were registered (a person registered twice is
+    listed twice), indexed by the first letter of the surname and of its skeleton: `_same_name`
+    holds only between names that share one of them, so only those are compared."""
+
+    def __init__(self) -> None:
+        self.count = 0
+        self.by_initial: dict[tuple[str, str], list[tuple[int, _Cluster]]] = defaultdict(list)
+
+    def append(self, person: _Cluster) -> None:
+        for key in _initials(person.surname):
+            self.by_initial[key].append((self.count, person))
+        self.count += 1
+
+    def sharing_initials(self, surname: str) -> list[_Cluster]:
+        """The persons whose surname may be a spelling of `surname`, in order."""
+        listed = dict(item for key in _initials(surname) for item in self.by_initial.get(key, []))
+        return [listed[k] for k in sorted(listed)]
+
+
+def _initials(surname: str) -> tuple[tuple[str, str], tuple[str, str]]:
+    return ("name", surname[:1]), ("skeleton", _skeleton(surname)[:1])
 
 
 def resolve_entities(mentions: Iterable[Row]) -> Resolution:
     """Entities for every non-DATE mention, and the mentions with their `entity_id` filled."""
     ordered = sorted(mentions, key=lambda m: (m["doc_id"], m["char_start"], m["char_end"]))
     clusters: dict[str, _Cluster] = {}
-    people: list[_Cluster] = []
+    people = _People()
     assignment: dict[str, _Cluster] = {}
     surnames_pending: list[Row] = []
     for mention in ordered:
@@ -63,11 +93,11 @@ def resolve_entities(mentions: Iterable[Row]) -> Resolution:
             surnames_pending.append(mention)
             continue
         cluster = _cluster_for(mention, clusters, people)
-        cluster.mentions.append(mention)
+        cluster.add(mention)
         assignment[mention["mention_id"]] = cluster
     for mention in surnames_pending:
         cluster = _person_by_surname(mention, people) or _cluster_for(mention, clusters, people)
-        cluster.mentions.append(mention)
+        cluster.add(mention)
         assignment[mention["mention_id"]] = cluster
     _merge_acronyms(clusters, assignment)
     entity_rows = {id(c): _entity_row(c) for c in {id(c): c for c in assignment.values()}.values()}
@@ -79,7 +109,7 @@ def resolve_entities(mentions: Iterable[Row]) -> Resolution:
     return Resolution(entities, resolved)
 
 
-def _cluster_for(mention: Row, clusters: dict[str, _Cluster], people: list[_Cluster]) -> _Cluster:
+def _cluster_for(mention: Row, clusters: dict[str, _Cluster], people: _People) -> _Cluster:
     """The cluster a mention joins by its link, or by its name when it has none."""
     entry = _entry(mention.get("link")) or _entry_named(mention)
     label = entry.label if entry else mention["label"]
@@ -126,7 +156,7 @@ def _name_parts(text: str) -> list[str]:
     return [w for w in words if w not in particles]
 
 
-def _register_person(cluster: _Cluster, text: str, people: list[_Cluster]) -> None:
+def _register_person(cluster: _Cluster, text: str, people: _People) -> None:
     parts = _name_parts(text)
     if parts:
         cluster.surname = parts[-1]
@@ -134,11 +164,11 @@ def _register_person(cluster: _Cluster, text: str, people: list[_Cluster]) -> No
         people.append(cluster)
 
 
-def _person_cluster(mention: Row, people: list[_Cluster], clusters: dict[str, _Cluster]) -> _Cluster:
+def _person_cluster(mention: Row, people: _People, clusters: dict[str, _Cluster]) -> _Cluster:
     """The person this full name is, by surname and given name across spellings; or a new one."""
     parts = _name_parts(mention["text"])
-    for person in people:
-        if parts and _same_name(parts[-1], person.surname) and _compatible_given(parts[0], person.given):
+    for person in people.sharing_initials(parts[-1]) if parts else []:
+        if _same_name(parts[-1], person.surname) and _compatible_given(parts[0], person.given):
             return person
     key = "PERSON:" + " ".join(parts)
     cluster = clusters.setdefault(key, _Cluster("PERSON", key))
@@ -161,22 +191,24 @@ def _same_name(a: str, b: str) -> bool:
     return jellyfish.levenshtein_distance(_skeleton(a), _skeleton(b)) <= SKELETON_EDITS and min(len(a), len(b)) >= 4
 
 
+@cache
 def _skeleton(name: str) -> str:
-    """Consonants after folding sounds that transliterations spell differently, doubled ones once."""
+    """Consonants after folding sounds that transliterations spell differently, doubled ones once;
+    cached, as each name is compared with every person known (a name is a few bytes)."""
     for spelled, sound in PHONETIC_PAIRS:
         name = name.replace(spelled, sound)
     consonants = VOWELS.sub("", name)
     return re.sub(r"(.)\1+", r"\1", consonants)
 
 
-def _person_by_surname(mention: Row, people: list[_Cluster]) -> _Cluster | None:
+def _person_by_surname(mention: Row, people: _People) -> _Cluster | None:
     """A bare surname's person: the one of that surname in the same document, else the only one."""
     parts = _name_parts(mention["text"])
     if not parts:
         return None
     surname = parts[-1]
-    matches = [p for p in people if p.surname and _same_name(surname, p.surname)]
-    in_document = [p for p in matches if any(m["doc_id"] == mention["doc_id"] for m in p.mentions)]
+    matches = [p for p in people.sharing_initials(surname) if p.surname and _same_name(surname, p.surname)]
+    in_document = [p for p in matches if mention["doc_id"] in p.documents]
     if len(in_document) == 1:
         return in_document[0]
     return matches[0] if len(matches) == 1 else None

@@ -10,7 +10,7 @@ from assets.metadata import PREVIEW_ROWS, markdown_preview, table_metadata, tabl
 from assets.partitions import seed_file_for, seed_files_partitions
 from assets.resources import EntityRecognizer, SeedsFolder, Warehouse
 from pipelines import PIPELINE_VERSION
-from pipelines.documents import DocumentOutcome, RejectedDocument, Row, process_seed_file
+from pipelines.documents import DocumentOutcome, RejectedDocument, Row, process_seed_files
 
 TEXT_GROUP = "text"
 ENTITIES_GROUP = "entities"
@@ -78,9 +78,9 @@ def seed_documents(
 ):
     """Process every seed file of the run's partitions; one bad file never stops the others."""
     tally = _RunTally()
-    for done, key in enumerate(context.partition_keys, start=1):
-        outcome = process_seed_file(seeds.root, seed_file_for(key), seeds.max_bytes, recognizer.model)
-        warehouse.store(outcome)
+    files = [seed_file_for(key) for key in context.partition_keys]
+    outcomes = process_seed_files(seeds.root, files, seeds.max_bytes, recognizer.model, seeds.processes)
+    for done, outcome in enumerate(warehouse.store_all(outcomes), start=1):
         tally.add(outcome)
         if isinstance(outcome, RejectedDocument):
             context.log.warning(f"Rejected {outcome.seed_file}: {outcome.reason}")

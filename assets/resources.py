@@ -1,6 +1,8 @@
 """Where the articles come from and where the warehouse goes, configured from the environment."""
 
 import os
+from collections.abc import Iterable, Iterator
+from itertools import islice
 from pathlib import Path
 
 import dagster as dg
@@ -15,18 +17,23 @@ from warehouse.parquet import (
     read_partitions,
     replace_corpus_tables,
     replace_document,
+    replace_documents,
 )
 from warehouse.schema import CORPUS_TABLES, TABLES, arrow_table
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_MAX_FILE_MB = 10.0
+# Seed files stored per commit by `Warehouse.store_all`.
+STORE_BATCH = 64
 
 
 class SeedsFolder(dg.ConfigurableResource):
-    """The folder of article files (`SEEDS_DIR`, default `seeds/`): every `*.txt` below it is one article."""
+    """The folder of article files (`SEEDS_DIR`, default `seeds/`): every `*.txt` below it is one article;
+    `workers` (`WORKERS`): processes that read and process a run's files, 0 for one per core."""
 
     path: str
     max_file_mb: float = DEFAULT_MAX_FILE_MB
+    workers: int = 0
 
     @property
     def root(self) -> Path:
@@ -35,6 +42,10 @@ class SeedsFolder(dg.ConfigurableResource):
     @property
     def max_bytes(self) -> int:
         return int(self.max_file_mb * 1_000_000)
+
+    @property
+    def processes(self) -> int:
+        return self.workers or os.cpu_count() or 1
 
     def files(self) -> dict[str, FileStamp]:
         return list_seed_files(self.root)
@@ -51,8 +62,15 @@ class Warehouse(dg.ConfigurableResource):
 
     def store(self, outcome: DocumentOutcome) -> None:
         """Replace one seed file's rows in every table with this outcome's."""
-        rows = {table: arrow_table(table, table_rows) for table, table_rows in outcome.rows_by_table.items()}
-        replace_document(self.root, outcome.doc_id, rows)
+        replace_document(self.root, outcome.doc_id, _arrow_rows(outcome))
+
+    def store_all(self, outcomes: Iterable[DocumentOutcome]) -> Iterator[DocumentOutcome]:
+        """Store outcomes as they come, STORE_BATCH files per commit, and hand each one on once it is
+        stored: a commit per file would cost more than processing the file."""
+        pending = iter(outcomes)
+        while batch := list(islice(pending, STORE_BATCH)):
+            replace_documents(self.root, {outcome.doc_id: _arrow_rows(outcome) for outcome in batch})
+            yield from batch
 
     def store_corpus(self, rows: dict[str, list[dict]]) -> None:
         """Replace the tables computed across all documents, together."""
@@ -91,6 +109,10 @@ class EntityRecognizer(dg.ConfigurableResource):
         return self.spacy_model or None
 
 
+def _arrow_rows(outcome: DocumentOutcome) -> dict[str, pa.Table]:
+    return {table: arrow_table(table, table_rows) for table, table_rows in outcome.rows_by_table.items()}
+
+
 def _folder_from_env(variable: str, default: str) -> str:
     """The folder an environment variable names (relative to the working directory), or the default
     folder inside the project."""
@@ -102,6 +124,7 @@ def seeds_folder_from_env() -> SeedsFolder:
     return SeedsFolder(
         path=_folder_from_env("SEEDS_DIR", "seeds"),
         max_file_mb=float(os.environ.get("MAX_FILE_MB", DEFAULT_MAX_FILE_MB)),
+        workers=int(os.environ.get("WORKERS", 0)),
     )
 
 

@@ -9,13 +9,14 @@ from pathlib import Path
 
 import pytest
 
-from pipelines import PIPELINE_VERSION
+from pipelines import PIPELINE_VERSION, documents
 from pipelines.documents import (
     AcceptedDocument,
     DocumentOutcome,
     RejectedDocument,
     process_seed_bytes,
     process_seed_file,
+    process_seed_files,
 )
 from pipelines.ingest import doc_id_for, list_seed_files, seed_file_stamp
 from pipelines.text import normalize_text
@@ -241,6 +242,14 @@ def test_process_seed_file_turns_read_failures_into_rejections(tmp_path: Path) -
     for name, outcome in outcomes.items():
         assert set(rejected(outcome).rejection) == REJECTION_COLUMNS
         assert outcome.seed_file == name
+
+
+def test_worker_processes_give_the_same_outcomes_in_the_same_order(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(documents, "PARALLEL_MIN_FILES", 2)  # five seeds are enough to start the workers
+    files = [*sorted(list_seed_files(SEEDS_DIR)), "gone.txt"]
+    in_workers = list(process_seed_files(SEEDS_DIR, files, MAX_BYTES, workers=2))
+    assert in_workers == list(process_seed_files(SEEDS_DIR, files, MAX_BYTES, workers=1))
+    assert [outcome.seed_file for outcome in in_workers] == files
 
 
 def test_the_seeds_folder_lists_five_files() -> None:

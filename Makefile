@@ -7,6 +7,8 @@ WAREHOUSE_DIR ?= warehouse
 export SEEDS_DIR WAREHOUSE_DIR
 # Runs and partitions made by `make run` show up in `make ui`: both use this Dagster instance.
 export DAGSTER_HOME ?= $(CURDIR)/.dagster
+# One "planned" event per asset for a run over many partitions, not one per partition (assets/jobs.py).
+export DAGSTER_EMIT_PARTITION_SUBSET_IN_PLANNED_EVENTS ?= 1
 HOST ?= 127.0.0.1
 PORT ?= 3000
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 import dagster as dg
 
 from assets.metadata import PREVIEW_ROWS, markdown_preview, table_metadata, table_spec, value_counts
-from assets.partitions import seed_file_for, seed_files_partitions
+from assets.partitions import seed_file_for, seed_files_backfill_policy, seed_files_partitions
 from assets.resources import EntityRecognizer, SeedsFolder, Warehouse
 from pipelines import PIPELINE_VERSION
 from pipelines.documents import DocumentOutcome, RejectedDocument, Row, process_seed_files
@@ -67,7 +67,7 @@ class _RunTally:
         table_spec("event_arguments", EVENTS_GROUP, "spacy"),
     ],
     partitions_def=seed_files_partitions,
-    backfill_policy=dg.BackfillPolicy.single_run(),
+    backfill_policy=seed_files_backfill_policy(),
     code_version=PIPELINE_VERSION,
     description="Reads each seed file, decodes it, cleans it with an offset map back to its raw text, "
     "splits it into sentences, recognizes its entity mentions and extracts its event candidates (one spaCy "

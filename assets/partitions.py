@@ -1,5 +1,6 @@
 """One dynamic partition per seed file, keyed by its path relative to the seeds folder."""
 
+import os
 import re
 from collections.abc import Iterable
 from urllib.parse import quote, unquote
@@ -12,12 +13,22 @@ from pipelines.ingest import FileStamp, doc_id_for
 
 SEED_FILES = "seed_files"
 seed_files_partitions = dg.DynamicPartitionsDefinition(name=SEED_FILES)
+# The most files one run of a backfill processes (`MAX_FILES_PER_RUN`); 0 or unset: all in one run.
+MAX_FILES_PER_RUN = "MAX_FILES_PER_RUN"
 
 # Dagster keys cannot hold "..." (its range syntax) or control characters; such characters of a
 # path are percent-encoded in its key, and "%" itself too, so every key maps back to its path.
 _UNSAFE_IN_KEY = re.compile(r"[%\x00-\x1f\x7f]")
 # Tries of a partition sync that races with another process adding the same keys.
 SYNC_ATTEMPTS = 3
+
+
+def seed_files_backfill_policy() -> dg.BackfillPolicy:
+    """One run for a whole backfill of seed files, or with `MAX_FILES_PER_RUN` set, runs of at most that
+    many files, which the instance's run queue runs side by side (each in its own process, or pod
+    with dagster-k8s); the corpus assets then run once, after all of them."""
+    limit = int(os.environ.get(MAX_FILES_PER_RUN) or 0)
+    return dg.BackfillPolicy.multi_run(limit) if limit > 0 else dg.BackfillPolicy.single_run()
 
 
 def partition_key_for(seed_file: str) -> str:

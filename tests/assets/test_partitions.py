@@ -1,9 +1,16 @@
 """Partition keys and ranges, for any file name and any set of changed files."""
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from assets.partitions import contiguous_ranges, partition_key_for, seed_file_for
+from assets.partitions import (
+    MAX_FILES_PER_RUN,
+    contiguous_ranges,
+    partition_key_for,
+    seed_file_for,
+    seed_files_backfill_policy,
+)
 
 DAGSTER_INVALID_IN_KEYS = ["...", "\a", "\b", "\f", "\n", "\r", "\t", "\v", "\0"]
 PATHS = st.text(st.characters(codec="utf-8"), min_size=1, max_size=60).map(lambda name: f"{name}.txt")
@@ -29,3 +36,10 @@ def test_ranges_cover_exactly_the_wanted_keys_in_as_few_runs_as_possible(wanted_
     assert covered == wanted
     runs_of_wanted = sum(1 for i, flag in enumerate(wanted_flags) if flag and (i == 0 or not wanted_flags[i - 1]))
     assert len(ranges) == runs_of_wanted
+
+
+def test_a_backfill_is_one_run_unless_max_files_per_run_splits_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv(MAX_FILES_PER_RUN, raising=False)
+    assert seed_files_backfill_policy().max_partitions_per_run is None
+    monkeypatch.setenv(MAX_FILES_PER_RUN, "500")
+    assert seed_files_backfill_policy().max_partitions_per_run == 500

@@ -4,6 +4,7 @@ on the same inputs giving the same tables."""
 
 import json
 import subprocess
+import sys
 import time
 from collections import Counter
 from collections.abc import Callable
@@ -12,11 +13,48 @@ from pathlib import Path
 import dagster as dg
 import pytest
 
+from assets.database import news_duckdb
+from assets.entities import resolved_entities
+from assets.events import coded_events
+from assets.partitions import SEED_FILES, sync_seed_partitions
+from assets.resources import SeedsFolder
 from warehouse.database import database_path
 
 Snapshot = dict[str, int | None]
 Materialize = Callable[..., dg.ExecuteInProcessResult]
 StartProcess = Callable[..., subprocess.Popen[str]]
+
+
+# One run of a backfill split by MAX_FILES_PER_RUN: the per-file assets and their checks over a range
+# of partitions, in its own process, on the instance of DAGSTER_HOME.
+RANGE_RUN = """
+import sys
+import dagster as dg
+from assets import checks
+from assets.database import news_duckdb
+from assets.documents import seed_documents
+from assets.entities import resolved_entities
+from assets.events import coded_events
+from assets.partitions import partition_range_tags
+from assets.resources import EntityRecognizer, SeedsFolder, Warehouse
+seeds_dir, warehouse_dir, first, last = sys.argv[1:]
+with dg.DagsterInstance.get() as instance:
+    result = dg.materialize(
+        [seed_documents, resolved_entities, coded_events, news_duckdb, *dg.load_asset_checks_from_modules([checks])],
+        instance=instance,
+        resources={"seeds": SeedsFolder(path=seeds_dir), "warehouse": Warehouse(path=warehouse_dir),
+                   "recognizer": EntityRecognizer()},
+        tags=partition_range_tags(first, last),
+        selection=dg.AssetSelection.assets(seed_documents),
+    )
+sys.exit(0 if result.success else 1)
+"""
+
+
+def start_range_run(seeds_dir: Path, warehouse_dir: Path, first: str, last: str) -> subprocess.Popen[str]:
+    """RANGE_RUN over the partitions from `first` to `last`, in a process of its own."""
+    command = [sys.executable, "-c", RANGE_RUN, str(seeds_dir), str(warehouse_dir), first, last]
+    return subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
 
 def wait_for(condition: Callable[[], bool], timeout: float) -> bool:
@@ -96,6 +134,37 @@ def test_two_runs_at_once_serialize_readers_see_whole_snapshots_change_and_the_r
     assert table_hash(database_path(warehouse_dir)) == concurrent
     leftovers = [path.name for path in warehouse_dir.rglob("*") if ".tmp-" in path.name or ".building" in path.name]
     assert leftovers == [] and list((warehouse_dir / ".commits").iterdir()) == []
+
+
+def test_a_backfill_split_into_two_runs_at_once_builds_the_warehouse_one_run_builds(
+    tmp_path: Path,
+    seeds_dir: Path,
+    materialize: Materialize,
+    articles: Callable[..., None],
+    table_hash: Callable[[Path], str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """What a backfill with MAX_FILES_PER_RUN does: the files' partitions split into runs that go on
+    side by side in their own processes, then the corpus assets once; the same rows as one run."""
+    articles(seeds_dir, first=0, count=5)
+    home, split, single = tmp_path / "dagster_home", tmp_path / "split", tmp_path / "single"
+    home.mkdir()
+    (home / "dagster.yaml").write_text("telemetry:\n  enabled: false\n")
+    monkeypatch.setenv("DAGSTER_HOME", str(home))
+    with dg.DagsterInstance.get() as instance:
+        sync_seed_partitions(instance, SeedsFolder(path=str(seeds_dir)).files())
+        keys = instance.get_dynamic_partitions(SEED_FILES)
+        halves = [keys[: len(keys) // 2], keys[len(keys) // 2 :]]
+        runs = [start_range_run(seeds_dir, split, half[0], half[-1]) for half in halves]
+        outputs = [run.communicate(timeout=600) for run in runs]
+        assert [run.returncode for run in runs] == [0, 0], [err[-3000:] for _, err in outputs]
+        records = instance.get_run_records()
+        starts, ends = [r.start_time for r in records[:2]], [r.end_time for r in records[:2]]
+        assert max(starts) < min(ends), "the two runs went on one after the other, not side by side"
+        corpus = dg.AssetSelection.assets(resolved_entities, coded_events, news_duckdb)
+        assert materialize(instance, seeds_dir, split, selection=corpus).success
+        assert materialize(instance, seeds_dir, single).success
+    assert table_hash(database_path(split)) == table_hash(database_path(single))
 
 
 @pytest.mark.stress

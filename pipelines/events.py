@@ -150,6 +150,7 @@ class EventLexicon:
     modified_heads: frozenset[str]
     light_verb_nouns: frozenset[str]
     sequence_verbs: frozenset[str]
+    self_moving_modes: frozenset[str]
     happening_verbs: frozenset[str]
     anchor_prepositions: frozenset[str]
     sponsor_participles: frozenset[str]
@@ -316,6 +317,7 @@ class Sentence:
                 self.dates.append((start, end, mention))
             elif mention.label in ARGUMENT_LABELS:
                 self.owner.update(dict.fromkeys(range(start, end), mention))
+        self.non_events: list[tuple[int, str]] = []  # ("press conference": its start and head word)
         self.triggers = list(self._triggers())
         self.trigger_starts = {t.start for t in self.triggers}
         nominal_starts = {t.start for t in self.triggers if t.entry.nominal}
@@ -532,6 +534,8 @@ class Sentence:
                 continue
             if entry.event_type != NOT_AN_EVENT:
                 yield Trigger(i, i + len(entry.words), entry)
+            else:
+                self.non_events.append((i, entry.words[-1]))
             i += len(entry.words)
 
     def _trigger_at(self, i: int) -> TriggerEntry | None:
@@ -639,9 +643,7 @@ def _sentence_events(sentence: Sentence, anchor: Anchor) -> list[Event]:
             events.append((trigger, event))
         else:
             events[twin] = (events[twin][0], _merged(events[twin][1], event))
-    found = _without_repeats(
-        [(sentence.clause(trigger), _recalled(sentence, trigger, event)) for trigger, event in events]
-    )
+    found = _without_repeats(sentence, [(trigger, _recalled(sentence, trigger, event)) for trigger, event in events])
     sentence.discourse.participants.update({e.event_type: e.arguments for e in found if e.arguments})
     return found
 
@@ -652,7 +654,43 @@ def _says_no_event(sentence: Sentence, trigger: Trigger) -> bool:
         _is_content_of_another(sentence, trigger)
         or _reports_quote(sentence, trigger)
         or _modifies_noun(sentence, trigger)
+        or _names_a_non_event_again(sentence, trigger)
+        or _aim_of_infinitive(sentence, trigger)
     )
+
+
+def _names_a_non_event_again(sentence: Sentence, trigger: Trigger) -> bool:
+    """ "a press conference was scheduled … whether the conference would be held": the same thing."""
+    head = sentence.lower[trigger.end - 1]
+    return trigger.entry.nominal and any(start < trigger.start and word == head for start, word in sentence.non_events)
+
+
+def _aim_of_infinitive(sentence: Sentence, trigger: Trigger) -> bool:
+    """ "a plan to stem fighting", "attempts to halt the conflict": what an infinitive aims at is no
+    report that it happened (a light verb's object is: "expected to attend the talks")."""
+    lower, lex = sentence.lower, sentence.lex
+    if not trigger.entry.nominal:
+        return lower[trigger.start - 1 : trigger.start] == ["to"] and not _has_subject_before(sentence, trigger)
+    k = trigger.start - 1
+    while k > sentence.span.start and lower[k] in lex.np_inner:
+        k -= 1
+    verb = lower[k]
+    owned = any(word in POSSESSIVE_DETERMINERS for word in lower[k + 1 : trigger.start])  # "to halt its offensive"
+    return (
+        not owned
+        and k - 1 >= sentence.span.start
+        and lower[k - 1] == "to"
+        and verb not in lex.light_verbs
+        and verb not in lex.verb_chain
+        and k not in sentence.trigger_starts
+        and k not in sentence.owner
+    )
+
+
+def _has_subject_before(sentence: Sentence, trigger: Trigger) -> bool:
+    """Whether a name or description stands before the infinitive in its clause ("Russia is ready to")."""
+    start = sentence.clause(trigger)[0]
+    return any(start <= p.start and p.end <= trigger.start and p.governor is None for p in sentence.phrases)
 
 
 def _modifies_noun(sentence: Sentence, trigger: Trigger) -> bool:
@@ -665,9 +703,12 @@ def _recalled(sentence: Sentence, trigger: Trigger, event: Event) -> Event:
     """ "the meeting", "the talks" with no participants of their own: the article's last event of that
     type, whose participants they are."""
     definite = trigger.start > sentence.span.start and sentence.lower[trigger.start - 1] == "the"
-    complemented = sentence.lower[trigger.end : trigger.end + 1] in (["of"], ["to"])  # "the arrival of all parties"
+    following = sentence.lower[trigger.end] if trigger.end < sentence.span.end else ""
+    # "the arrival of all parties", "the talks in Astana, which began": a description of its own
+    described = following in sentence.lex.prepositions or following in RELATIVE_PRONOUNS
     earlier = sentence.discourse.participants.get(event.event_type)
-    if event.arguments or not trigger.entry.nominal or not definite or complemented or not earlier:
+    recallable = trigger.entry.nominal and event.event_type in TOPIC_MODIFIED_TYPES
+    if event.arguments or not recallable or not definite or described or not earlier:
         return event
     return replace(event, arguments=earlier)
 
@@ -681,10 +722,19 @@ def _one_happening(
     if first_event.event_type != second_event.event_type or sentence.clause(first) != sentence.clause(second):
         return False
     modes = {first_event.mode, second_event.mode} - {None}
-    between = sentence.lower[first.end : second.start]
+    return (
+        len(modes) <= 1
+        and "and" not in sentence.lower[first.end : second.start]
+        and not _in_sequence(sentence, first, second)
+    )
+
+
+def _in_sequence(sentence: Sentence, first: Trigger, second: Trigger) -> bool:
+    """One event dated by the other ("the talks follow a meeting", "talks come after … a visit")."""
     lex = sentence.lex
-    ordered = any(word in lex.anchor_prepositions or word in lex.sequence_verbs for word in between)
-    return len(modes) <= 1 and "and" not in between and not ordered
+    low, high = sorted((first, second), key=lambda t: t.start)
+    between = sentence.lower[low.end : high.start]
+    return any(word in lex.anchor_prepositions or word in lex.sequence_verbs for word in between)
 
 
 def _sponsors(sentence: Sentence) -> tuple[dict[int, list[Phrase]], set[int]]:
@@ -711,6 +761,9 @@ def _sponsors(sentence: Sentence) -> tuple[dict[int, list[Phrase]], set[int]]:
                 [p for p in sentence.phrases if p.start > k], lambda p: p.governor in lex.agent_prepositions, sentence
             )
             noun = next((t for t in reversed(nouns) if 0 < k - t.end + 1 <= SPONSORED_NOUN_WINDOW), None)
+            between = [p for p in sentence.phrases if noun is not None and noun.end <= p.start and p.end <= k]
+            if any(p.governor not in lex.topic_prepositions for p in between):
+                noun = None  # "the meeting, including the opposition led by Alloush": the opposition is led
         joins = noun is not None and (noun.entry.event_type == "CONSULT" or not _is_agreement_participle(sentence, k))
         if noun is not None and joins:
             sponsors.setdefault(noun.start, []).extend(by)
@@ -739,6 +792,8 @@ def _is_content_of_another(sentence: Sentence, trigger: Trigger) -> bool:
     lex = sentence.lex
     if trigger.entry.nominal and _settled_by_agreement(sentence, trigger):
         return True
+    if _describes_event_noun(sentence, trigger):
+        return True
     for other in sentence.triggers:
         if (
             other.entry.nominal
@@ -754,6 +809,12 @@ def _is_content_of_another(sentence: Sentence, trigger: Trigger) -> bool:
         if "to" in gap[-2:] or _after_infinitive(lex, gap) or _charged_with(sentence, other, trigger):
             return True
     return False
+
+
+def _describes_event_noun(sentence: Sentence, trigger: Trigger) -> bool:
+    """ "protests demanding reforms": a participle right after an event noun says what that event is."""
+    participle = not trigger.entry.nominal and sentence.lower[trigger.start].endswith("ing")
+    return participle and any(t.end == trigger.start and t.entry.nominal for t in sentence.triggers)
 
 
 def _coded_type(sentence: Sentence, trigger: Trigger) -> str:
@@ -976,12 +1037,24 @@ def _arguments(
     beyond_places = [p for p in right if p not in venues]
     objects = _group(beyond_places, lambda p: _is_object(sentence, trigger, p, places), sentence, first_only=True)
     if trigger.entry.nominal:
-        actors = _nominal_actors(sentence, trigger, left, right) or agents
+        actors = _nominal_actors(sentence, trigger, left, right) or _noun_agents(sentence, trigger, agents)
         recipients = [p for p in objects if p not in actors]
     else:
         subject = _subject(sentence, _before_earlier_verb(sentence, trigger, clause, left), clause[0])
         actors, recipients = (agents, subject) if passive else (subject, objects)
+        if passive and trigger.entry.mode in lex.self_moving_modes:
+            actors, recipients = agents + subject, []  # "armed groups were withdrawn": they withdrew
     return actors, recipients
+
+
+def _noun_agents(sentence: Sentence, trigger: Trigger, agents: list[Phrase]) -> list[Phrase]:
+    """ "the attack by rebels": a "by" phrase right after a noun event is its agent; one after a verb
+    ("talks will be headed by …") or after another name ("the opposition led by Alloush") is not."""
+    if not agents:
+        return []
+    gap = range(trigger.end, agents[0].start)
+    lex = sentence.lex
+    return agents if not any(k in sentence.owner or sentence.lower[k] in lex.be for k in gap) else []
 
 
 def _before_earlier_verb(
@@ -1253,26 +1326,30 @@ def _date_mention(sentence: Sentence, trigger: Trigger, clause: tuple[int, int])
 
 
 # ------------------------------------------------------------------------------------------ repeats
-def _without_repeats(events: list[tuple[tuple[int, int], Event]]) -> list[Event]:
+def _without_repeats(sentence: Sentence, events: list[tuple[Trigger, Event]]) -> list[Event]:
     """One event per happening in a sentence: of two events of a type whose arguments one holds all
     of the other's, keep the richer ("discussed … in a telephone conversation" is one CONSULT). An
-    event without arguments repeats only one of its own clause: "three were killed when a bomber
-    struck a checkpoint" is two."""
-    kept: list[tuple[tuple[int, int], Event]] = []
-    for clause, event in sorted(events, key=lambda p: (-len(p[1].arguments), p[1].mode is None, p[1].trigger_start)):
+    event without arguments repeats only one of its own clause that it is not dated by: "three were
+    killed when a bomber struck a checkpoint" and "talks come after a visit" are two."""
+    kept: list[tuple[Trigger, Event]] = []
+    for trigger, event in sorted(events, key=lambda p: (-len(p[1].arguments), p[1].mode is None, p[1].trigger_start)):
         mentions = {a.mention for a in event.arguments}
         twin = next(
             (
                 index
-                for index, (other_clause, other) in enumerate(kept)
+                for index, (other_trigger, other) in enumerate(kept)
                 if other.event_type == event.event_type
                 and mentions <= {a.mention for a in other.arguments}
-                and (mentions or other_clause == clause)
+                and (mentions or _repeats_in_clause(sentence, trigger, other_trigger))
             ),
             None,
         )
         if twin is None:
-            kept.append((clause, event))
+            kept.append((trigger, event))
         elif kept[twin][1].mode is None and event.mode is not None:
             kept[twin] = (kept[twin][0], replace(kept[twin][1], mode=event.mode, cameo_root=event.cameo_root))
     return sorted((event for _, event in kept), key=lambda e: e.trigger_start)
+
+
+def _repeats_in_clause(sentence: Sentence, trigger: Trigger, other: Trigger) -> bool:
+    return sentence.clause(trigger) == sentence.clause(other) and not _in_sequence(sentence, trigger, other)

@@ -1,7 +1,8 @@
 """The event evaluation: scoring rules on hand-made events, and the figures on the seeds and GUM gold.
 
-The issue's targets (precision and recall 0.85) are not met yet: they are strict xfails, so the day
-they are met the suite says so. The floors below them guard what has been reached."""
+The issue's precision and modality targets are met and held; its recall target (0.85) is not met
+yet: it is a strict xfail, so the day it is met the suite says so. The floors guard what has been
+reached."""
 
 from pathlib import Path
 
@@ -23,7 +24,7 @@ from pipelines.event_evaluation import (
 from pipelines.gum import GUM_NEWS, read_gum_corpus
 
 # What the rules reach now (make eval); a change that falls below fails.
-SEED_FLOORS = {"precision": 0.78, "recall": 0.66, "modality_accuracy": MIN_MODALITY_ACCURACY, "date_accuracy": 0.90}
+SEED_FLOORS = {"precision": 0.85, "recall": 0.70, "modality_accuracy": MIN_MODALITY_ACCURACY, "date_accuracy": 0.90}
 GUM_FLOORS = {"precision": 0.45, "recall": 0.16}
 
 
@@ -97,9 +98,13 @@ def test_seed_modality_accuracy_meets_the_target(seed_events: EventScore) -> Non
     assert seed_events.modality_accuracy >= MIN_MODALITY_ACCURACY
 
 
-@pytest.mark.xfail(strict=True, reason="rules without a parser reach about 0.80 / 0.68 on the seeds (issue 4)")
-def test_seed_event_precision_and_recall_meet_the_target(seed_events: EventScore) -> None:
-    assert seed_events.precision >= MIN_PRECISION and seed_events.recall >= MIN_RECALL
+def test_seed_event_precision_meets_the_target(seed_events: EventScore) -> None:
+    assert seed_events.precision >= MIN_PRECISION
+
+
+@pytest.mark.xfail(strict=True, reason="rules without a parser reach about 0.71 recall on the seeds (issue 4)")
+def test_seed_event_recall_meets_the_target(seed_events: EventScore) -> None:
+    assert seed_events.recall >= MIN_RECALL
 
 
 @pytest.mark.skipif(not GUM_NEWS.is_dir(), reason="the GUM news corpus is not beside the checkout")

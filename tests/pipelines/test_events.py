@@ -389,3 +389,43 @@ def test_an_event_noun_before_the_noun_it_modifies_is_no_event() -> None:
 def test_talks_that_follow_a_meeting_are_two_events() -> None:
     events = events_in("Iran's talks with Russia follow a meeting between Turkey and Iran in Moscow.")
     assert [e.trigger for e in events if e.event_type == "CONSULT"] == ["talks", "meeting"]
+
+
+def test_only_a_bare_meeting_said_again_takes_the_last_participants() -> None:
+    body = "Russia and Iran met in Tehran. The talks in Astana, which began in January, have continued."
+    consult = [e for e in events_in(body) if e.event_type == "CONSULT"]
+    assert consult[-1].actors == ()
+    body = "Russia and Iran clashed near the border. The violence has intensified again."
+    assert [e.actors for e in events_in(body) if e.event_type == "ASSAULT"][-1] == ()
+
+
+def test_a_non_event_said_again_stays_no_event() -> None:
+    body = "A press conference was scheduled for Tuesday, although it was unclear whether the conference would be held."
+    assert [e.event_type for e in events_in(body)] == []
+
+
+def test_what_an_infinitive_aims_at_is_no_report() -> None:
+    assert [e.event_type for e in events_in("Russia proposed a plan to stem fighting between the two armies.")] == []
+    assert [e.event_type for e in events_in("Attempts to halt the conflict have stumbled.")] == []
+
+
+def test_a_participle_after_an_event_noun_is_its_content() -> None:
+    events = events_in("The army responded with force to peaceful protests demanding reforms.")
+    assert "REQUEST" not in [e.event_type for e in events]
+
+
+def test_who_is_withdrawn_withdraws() -> None:
+    event = only("Russian troops were withdrawn from Aleppo on Monday.", "RETREAT")
+    assert event.actors == ("Russian",) and event.place == "Aleppo"
+
+
+def test_a_by_phrase_belongs_to_the_nearest_name_or_verb_not_to_an_earlier_noun() -> None:
+    events = events_in("The Russian delegation at the Geneva talks will be headed by Sergei Lavrov.")
+    assert not [e for e in events if e.event_type == "CONSULT" and "Sergei Lavrov" in e.actors]
+    body = "The meeting in Astana, including the Syrian opposition led by Mohamed Alloush, began on Monday."
+    assert not [e for e in events_in(body) if "Mohamed Alloush" in e.actors]
+
+
+def test_talks_that_come_after_a_visit_are_not_its_repeat() -> None:
+    events = events_in("The eighth round of talks come after Vladimir Putin paid a surprise visit to Syria.")
+    assert sorted(e.trigger for e in events if e.event_type == "CONSULT") == ["round of talks", "visit"]

@@ -46,9 +46,9 @@ CLUSTER_PREFIX = "K"
 NON_STATE_SECTORS = frozenset({"OPP", "REB"})
 # Roles that make a person's phrase their government's ("the Assad regime"), coded as the country.
 STATE_SECTORS = frozenset({"GOV", "MIL"})
-# Entities that stand for their country's state in a state role: nationalities, and people heading
-# a government phrase.
-STATE_STANDINS = frozenset({"NORP", "PERSON"})
+# Entities that can stand for their country's state (_stands_for_state says when): nationalities,
+# state armies, and people and organizations heading a government phrase.
+STATE_STANDINS = frozenset({"NORP", "PERSON", "ORG"})
 CLUSTER_HEX_DIGITS = 15
 # The columns events carry over from event_candidates unchanged.
 CANDIDATE_COLUMNS = (
@@ -124,8 +124,8 @@ def _state_entities(entities: list[Row], countries: Mapping[str, str]) -> dict[s
     states: dict[str, str] = {}
     for entity in entities:
         iso3 = entity.get("capital_of")
-        if entity["label"] in STATE_STANDINS or (entity["label"] == "ORG" and entity.get("sector") == "MIL"):
-            iso3 = entity.get("country_iso3")  # a named state army ("the Syrian Army") is its state too
+        if entity["label"] in STATE_STANDINS:
+            iso3 = entity.get("country_iso3")
         if iso3 in country_entity:
             states[entity["entity_id"]] = country_entity[iso3]
     return states
@@ -157,11 +157,17 @@ def _code_arguments(
 
 
 def _stands_for_state(argument: Row, entity: Row | None) -> bool:
-    """A nationality in any but an opposition role is its state; a person only as the head of a
-    government phrase ("the Bashar Assad regime", "the Trump administration")."""
-    if entity is not None and entity["label"] == "PERSON":
-        return argument.get("sector") in STATE_SECTORS
-    return argument.get("sector") not in NON_STATE_SECTORS
+    """A nationality in any but an opposition role is its state, and so is a named state army; a
+    person or another organization only as the head of a government phrase ("the Bashar Assad
+    regime", "the Baath regime")."""
+    sector = argument.get("sector")
+    if entity is not None and (
+        entity.get("capital_of") or (entity["label"] == "ORG" and entity.get("sector") == "MIL")
+    ):
+        return sector not in NON_STATE_SECTORS  # a seat of government ("the Kremlin") or a state army
+    if entity is not None and entity["label"] in {"PERSON", "ORG"}:
+        return sector in STATE_SECTORS
+    return sector not in NON_STATE_SECTORS
 
 
 def cluster_events(events: list[Row], participants: Mapping[str, set[str]]) -> dict[str, str]:

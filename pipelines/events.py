@@ -151,6 +151,9 @@ class EventLexicon:
     light_verb_nouns: frozenset[str]
     sequence_verbs: frozenset[str]
     self_moving_modes: frozenset[str]
+    aim_verbs: frozenset[str]
+    speech_verbs: frozenset[str]
+    particles: frozenset[str]
     happening_verbs: frozenset[str]
     anchor_prepositions: frozenset[str]
     sponsor_participles: frozenset[str]
@@ -342,17 +345,18 @@ class Sentence:
                 i += 1
                 continue
             words, members, sector = found
-            start = i
+            start, end = i, i + len(words)
             while start - 1 >= self.span.start and start - 1 not in covered and self._inner(start - 1):
                 start -= 1
             governor = self.lower[start - 1] if start > self.span.start else None
+            possessive = end < self.span.end and self.lower[end] in POSSESSIVE_MARKS  # "the regime's detentions"
             yield Phrase(
                 start=start,
-                end=i + len(words),
+                end=end + possessive,
                 head=members[0],
                 sector=sector,
                 governor=governor if governor in lex.prepositions else None,
-                possessive=False,
+                possessive=possessive,
                 apposition=False,
                 others=members[1:],
             )
@@ -420,7 +424,9 @@ class Sentence:
         if people:
             self.discourse.person = people[-1]
         for phrase in phrases:
-            words = set(self.lower[phrase.start : phrase.end])
+            # "the Syrian government", not "the regime's main backer - Russia"
+            possessors = {k for k in range(phrase.start, phrase.end - 1) if self.lower[k + 1] in POSSESSIVE_MARKS}
+            words = {self.lower[k] for k in range(phrase.start, phrase.end) if k not in possessors}
             if phrase.head.label in {"GPE", "NORP"} and words & GOVERNMENT_WORDS:
                 self.discourse.government = phrase.head
             if phrase.head.label in {"GPE", "NORP"} and phrase.sector in OPPOSITION_SECTORS:
@@ -510,7 +516,8 @@ class Sentence:
             start=start,
             end=end,
             head=head,
-            sector=sector if head.label != "PERSON" or ends_in_role else None,
+            # A person's or organization's phrase has a role only when it ends in one ("the Assad regime").
+            sector=sector if head.label not in {"PERSON", "ORG"} or ends_in_role else None,
             governor=governor if governor in self.lex.prepositions and not self._opens_clause(governor, end) else None,
             possessive=possessive,
             apposition=apposition,
@@ -674,16 +681,20 @@ def _aim_of_infinitive(sentence: Sentence, trigger: Trigger) -> bool:
     k = trigger.start - 1
     while k > sentence.span.start and lower[k] in lex.np_inner:
         k -= 1
-    verb = lower[k]
     owned = any(word in POSSESSIVE_DETERMINERS for word in lower[k + 1 : trigger.start])  # "to halt its offensive"
-    return (
-        not owned
-        and k - 1 >= sentence.span.start
-        and lower[k - 1] == "to"
-        and verb not in lex.light_verbs
-        and verb not in lex.verb_chain
-        and k not in sentence.trigger_starts
-        and k not in sentence.owner
+    return not owned and k - 1 >= sentence.span.start and lower[k - 1] == "to" and lower[k] in lex.aim_verbs
+
+
+def _has_doer(sentence: Sentence, trigger: Trigger, clause: tuple[int, int], passive: bool) -> bool:
+    """Whether an active verb has words before it in its clause that can be its subject ("all sides
+    will meet"), named or not; "will be discussed" or "to meet" alone have none."""
+    if passive:
+        return False
+    lex = sentence.lex
+    skipped = lex.verb_chain | lex.be | lex.prepositions | lex.clause_breaks | SUBJECT_PRONOUNS
+    return any(
+        word.isalpha() and word not in skipped and (word not in lex.np_inner or word in lex.role_sectors)
+        for word in sentence.lower[clause[0] : trigger.start]
     )
 
 
@@ -917,7 +928,9 @@ def _event(sentence: Sentence, trigger: Trigger, anchor: Anchor, sponsors: list[
         actors, recipients = actors + recipients, []
     if entry.nominal and _is_topic(sentence, trigger, clause):
         return None
-    if not entry.nominal and not actors and not recipients and event_type in SPEAKER_TYPES:
+    if event_type in SPEAKER_TYPES and not (
+        entry.nominal or actors or recipients or _has_doer(sentence, trigger, clause, passive)
+    ):
         return None  # "will be discussed": a talk, an agreement or an accusation has someone behind it
     actors, recipients = [p for p in actors if _takes_part(p)], [p for p in recipients if _takes_part(p)]
     if not actors and (
@@ -1041,6 +1054,7 @@ def _arguments(
         recipients = [p for p in objects if p not in actors]
     else:
         subject = _subject(sentence, _before_earlier_verb(sentence, trigger, clause, left), clause[0])
+        subject = subject or _speaker_itself(sentence, trigger, clause)
         actors, recipients = (agents, subject) if passive else (subject, objects)
         if passive and trigger.entry.mode in lex.self_moving_modes:
             actors, recipients = agents + subject, []  # "armed groups were withdrawn": they withdrew
@@ -1131,6 +1145,17 @@ def _subject(sentence: Sentence, left: list[Phrase], clause_start: int | None = 
     return list(reversed(group))
 
 
+def _speaker_itself(sentence: Sentence, trigger: Trigger, clause: tuple[int, int]) -> list[Phrase]:
+    """ "The US State Department said on Saturday it will not send a delegation": "it" right after
+    a speech verb is the speaker."""
+    verb = clause[0] - 1
+    if verb < sentence.span.start or sentence.lower[verb] not in sentence.lex.speech_verbs:
+        return []
+    if "it" not in sentence.lower[clause[0] : trigger.start]:
+        return []
+    return _subject(sentence, [p for p in sentence.phrases if p.end <= verb])
+
+
 def _relative_antecedent(sentence: Sentence, clause_start: int) -> list[Phrase]:
     """The phrase right before "that"/"who"/"which" opening the clause."""
     pronoun = clause_start - 1
@@ -1178,7 +1203,9 @@ def _governed_by_light_verb(lex: EventLexicon, between: list[str]) -> bool:
     after = between[governing[-1] + 1 :]
     if between[governing[-1]] in POSSESSIVE_DETERMINERS:
         return all(word in lex.np_inner or "-" in after[max(0, k - 1) : k + 2] for k, word in enumerate(after))
+    # "of" (a partitive), or a preposition after the light verb's noun or the verb itself ("responded with")
     linked = {k for k, word in enumerate(after) if word == "of" or (k and after[k - 1] in lex.light_verb_nouns)}
+    linked |= {0} if after[:1] and after[0] in lex.particles else set()
     return not any(
         (word in lex.prepositions and k not in linked) or word in lex.be or word in lex.light_verbs or word == ","
         for k, word in enumerate(after)

@@ -429,3 +429,28 @@ def test_a_by_phrase_belongs_to_the_nearest_name_or_verb_not_to_an_earlier_noun(
 def test_talks_that_come_after_a_visit_are_not_its_repeat() -> None:
     events = events_in("The eighth round of talks come after Vladimir Putin paid a surprise visit to Syria.")
     assert sorted(e.trigger for e in events if e.event_type == "CONSULT") == ["round of talks", "visit"]
+
+
+def test_unnamed_sides_still_meet_but_a_passive_talk_needs_someone() -> None:
+    assert only("The main session, where all sides will meet, opens today.", "CONSULT").modality == "future"
+    assert [e.event_type for e in events_in("The fight against terrorism will be discussed.")] == []
+
+
+def test_it_after_a_speech_verb_is_the_speaker() -> None:
+    event = only("The US State Department said on Saturday it will not send a delegation.", "CONSULT")
+    assert event.actors == ("US State Department",) and event.modality == "negated"
+
+
+def test_a_light_verb_with_its_particle_governs_the_noun() -> None:
+    event = only("The Syrian regime responded with military force to the protests.", "ASSAULT")
+    assert event.actors == ("Syrian",)
+
+
+def test_an_event_noun_as_an_agent_happened() -> None:
+    event = only("An armed rebellion was fuelled by mass defections from the Syrian army.", "SANCTION")
+    assert event.recipients == ("Syrian",)
+
+
+def test_a_possessed_description_is_the_events_actor() -> None:
+    body = "The Syrian regime met Russia. The regime's detentions of activists continued on Monday."
+    assert only(body, "COERCE").actors == ("Syrian",)

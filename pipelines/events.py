@@ -1341,10 +1341,16 @@ def _location(sentence: Sentence, trigger: Trigger, clause: tuple[int, int], use
 
 
 def _date_mention(sentence: Sentence, trigger: Trigger, clause: tuple[int, int]) -> tuple[Mention | None, str, str]:
-    """The DATE mention nearest the trigger in its clause (or the sentence's only one), its text, and
-    the words just before it ("since", "on", "last")."""
-    in_clause = [d for d in sentence.dates if clause[0] <= d[0] < clause[1]]
-    candidates = in_clause or (sentence.dates if len(sentence.dates) == 1 else [])
+    """The DATE mention nearest the trigger in its clause (or the sentence's only one; a relative
+    clause on a noun event first: "negotiations, which began in January"), its text, and the words
+    just before it ("since", "on", "last"). A "since" date measures what comes before it ("working
+    closely since 2016"), never a later event ("in power since 1963, responded with force")."""
+    dates = [d for d in sentence.dates if not (d[0] < trigger.start and sentence.lower[d[0] - 1] == "since")]
+    in_clause = [d for d in dates if clause[0] <= d[0] < clause[1]]
+    if trigger.entry.nominal and _describes(sentence, trigger, clause[1]):
+        relative = sentence.clause(Trigger(clause[1] + 1, clause[1] + 2, trigger.entry))
+        in_clause = [d for d in dates if relative[0] <= d[0] < relative[1]] or in_clause
+    candidates = in_clause or (dates if len(sentence.dates) == 1 else [])
     if not candidates:
         return None, "", ""
     start, end, mention = min(candidates, key=lambda d: abs(d[0] - trigger.start))

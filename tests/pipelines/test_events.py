@@ -454,3 +454,10 @@ def test_an_event_noun_as_an_agent_happened() -> None:
 def test_a_possessed_description_is_the_events_actor() -> None:
     body = "The Syrian regime met Russia. The regime's detentions of activists continued on Monday."
     assert only(body, "COERCE").actors == ("Syrian",)
+
+
+def test_a_since_date_measures_what_comes_before_it_and_a_relative_clause_dates_its_noun() -> None:
+    event = only("The regime, in power since 1963, responded with military force to the protests.", "ASSAULT")
+    assert event.date is None
+    body = "A truce brokered late last year was bolstered by the negotiations in Astana, which began in January."
+    assert only(body, "CONSULT").date == "2017-01"

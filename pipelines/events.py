@@ -60,6 +60,7 @@ DETERMINERS = frozenset(
 )
 RELATIVE_PRONOUNS = frozenset({"which", "who", "whom", "whose"})
 SUBJECT_PRONOUNS = frozenset({"i", "we", "you", "he", "she", "it", "they", "who", "which", "that"})
+LIST_WORDS = frozenset({",", "and", "or"})
 POSSESSIVE_DETERMINERS = frozenset({"its", "their", "his", "her"})
 QUOTES = frozenset({'"', "\u201c", "\u201d", "''", "``", "\u2019"})
 POSSESSIVE_MARKS = frozenset({"'s", "\u2019s", "'", "\u2019"})
@@ -736,8 +737,17 @@ def _one_happening(
     return (
         len(modes) <= 1
         and "and" not in sentence.lower[first.end : second.start]
-        and not _in_sequence(sentence, first, second)
+        and not _apart(sentence, first, second)
     )
+
+
+def _apart(sentence: Sentence, first: Trigger, second: Trigger) -> bool:
+    """Two triggers of one type that tell two happenings: one dated by the other, or listed ("sieges,
+    mass executions and torture")."""
+    listed = (
+        first.entry.nominal and second.entry.nominal and _list_head(sentence, first) == _list_head(sentence, second)
+    )
+    return listed or _in_sequence(sentence, first, second)
 
 
 def _in_sequence(sentence: Sentence, first: Trigger, second: Trigger) -> bool:
@@ -907,9 +917,10 @@ def _reciprocal(event_type: str, mode: str | None, arguments: tuple[Argument, ..
 
 def _event(sentence: Sentence, trigger: Trigger, anchor: Anchor, sponsors: list[Phrase]) -> Event | None:
     lex, entry = sentence.lex, trigger.entry
-    clause = sentence.clause(trigger)
+    lead = _list_head(sentence, trigger)  # the noun whose arguments and standing a listed one shares
+    clause = sentence.clause(lead)
     passive = not entry.nominal and _is_passive(sentence, trigger)
-    actors, recipients = _arguments(sentence, trigger, clause, passive)
+    actors, recipients = _arguments(sentence, lead, clause, passive)
     actors = actors + [p for p in sponsors if p not in actors]
     event_type, mode, cameo, modality = (
         entry.event_type,
@@ -926,7 +937,7 @@ def _event(sentence: Sentence, trigger: Trigger, anchor: Anchor, sponsors: list[
         mode, cameo = None, CAMEO_ROOTS[event_type]
     if (event_type in RECIPROCAL_TYPES and mode not in NON_RECIPROCAL_MODES) or _fought_with(sentence, trigger):
         actors, recipients = actors + recipients, []
-    if entry.nominal and _is_topic(sentence, trigger, clause):
+    if entry.nominal and _is_topic(sentence, lead, clause):
         return None
     if event_type in SPEAKER_TYPES and not (
         entry.nominal or actors or recipients or _has_doer(sentence, trigger, clause, passive)
@@ -934,7 +945,7 @@ def _event(sentence: Sentence, trigger: Trigger, anchor: Anchor, sponsors: list[
         return None  # "will be discussed": a talk, an agreement or an accusation has someone behind it
     actors, recipients = [p for p in actors if _takes_part(p)], [p for p in recipients if _takes_part(p)]
     if not actors and (
-        event_type not in ACTOR_OPTIONAL_TYPES or (entry.nominal and not _happens(sentence, trigger, clause))
+        event_type not in ACTOR_OPTIONAL_TYPES or (entry.nominal and not _happens(sentence, lead, clause))
     ):
         return None
     used = {member for phrase in actors + recipients for member in phrase.members}
@@ -971,6 +982,27 @@ def _event(sentence: Sentence, trigger: Trigger, anchor: Anchor, sponsors: list[
 
 
 _NO_DATE = ResolvedDate(None, "none", "no_date")
+
+
+def _list_head(sentence: Sentence, trigger: Trigger) -> Trigger:
+    """ "the use of chemical weapons, sieges, mass executions and torture": the first of a list of
+    event nouns of one type, whose arguments and standing the others share (a verb is its own)."""
+    if not trigger.entry.nominal:
+        return trigger
+    lex, current = sentence.lex, trigger
+    while True:
+        previous = next(
+            (
+                t
+                for t in reversed(sentence.triggers)
+                if t.entry.nominal and t.end < current.start and t.entry.event_type == trigger.entry.event_type
+            ),
+            None,
+        )
+        gap = sentence.lower[previous.end : current.start] if previous else []
+        if not gap or not set(gap) & LIST_WORDS or not all(w in LIST_WORDS or w in lex.np_inner for w in gap):
+            return current
+        current = previous
 
 
 def _fought_with(sentence: Sentence, trigger: Trigger) -> bool:
@@ -1177,7 +1209,17 @@ def _nominal_actors(sentence: Sentence, trigger: Trigger, left: list[Phrase], ri
     owners = _group(right, lambda p: p.governor == "of", sentence, first_only=True)
     if owners and owners[0].start - trigger.end <= 2 and trigger.entry.event_type in RECIPROCAL_TYPES | {"PROTEST"}:
         return owners
-    return _light_verb_subject(sentence, trigger, left)
+    return _light_verb_subject(sentence, trigger, left) or _relative_agent(sentence, trigger)
+
+
+def _relative_agent(sentence: Sentence, trigger: Trigger) -> list[Phrase]:
+    """ "the tactics pursued by the regime, which have included the use of chemical weapons": in a
+    relative clause, the agent of what the clause describes does its noun events."""
+    pronoun = sentence.clause(trigger)[0] - 1
+    if pronoun <= sentence.span.start or sentence.lower[pronoun] not in {"which", "that"}:
+        return []
+    end = pronoun - (sentence.lower[pronoun - 1] == ",")
+    return [p for p in sentence.phrases if p.end == end and p.governor in sentence.lex.agent_prepositions]
 
 
 def _light_verb_subject(sentence: Sentence, trigger: Trigger, left: list[Phrase]) -> list[Phrase]:
@@ -1374,6 +1416,7 @@ def _without_repeats(sentence: Sentence, events: list[tuple[Trigger, Event]]) ->
                 if other.event_type == event.event_type
                 and mentions <= {a.mention for a in other.arguments}
                 and (mentions or _repeats_in_clause(sentence, trigger, other_trigger))
+                and not (mentions and _apart(sentence, trigger, other_trigger))
             ),
             None,
         )
@@ -1385,4 +1428,4 @@ def _without_repeats(sentence: Sentence, events: list[tuple[Trigger, Event]]) ->
 
 
 def _repeats_in_clause(sentence: Sentence, trigger: Trigger, other: Trigger) -> bool:
-    return sentence.clause(trigger) == sentence.clause(other) and not _in_sequence(sentence, trigger, other)
+    return sentence.clause(trigger) == sentence.clause(other) and not _apart(sentence, trigger, other)

@@ -24,7 +24,7 @@ from pipelines.event_evaluation import (
 from pipelines.gum import GUM_NEWS, read_gum_corpus
 
 # What the rules reach now (make eval); a change that falls below fails.
-SEED_FLOORS = {"precision": 0.85, "recall": 0.75, "modality_accuracy": MIN_MODALITY_ACCURACY, "date_accuracy": 0.90}
+SEED_FLOORS = {"precision": 0.85, "recall": 0.78, "modality_accuracy": MIN_MODALITY_ACCURACY, "date_accuracy": 0.90}
 GUM_FLOORS = {"precision": 0.45, "recall": 0.16}
 
 
@@ -102,7 +102,7 @@ def test_seed_event_precision_meets_the_target(seed_events: EventScore) -> None:
     assert seed_events.precision >= MIN_PRECISION
 
 
-@pytest.mark.xfail(strict=True, reason="rules without a parser reach about 0.77 recall on the seeds (issue 4)")
+@pytest.mark.xfail(strict=True, reason="rules without a parser reach about 0.80 recall on the seeds (issue 4)")
 def test_seed_event_recall_meets_the_target(seed_events: EventScore) -> None:
     assert seed_events.recall >= MIN_RECALL
 

@@ -461,3 +461,10 @@ def test_a_since_date_measures_what_comes_before_it_and_a_relative_clause_dates_
     assert event.date is None
     body = "A truce brokered late last year was bolstered by the negotiations in Astana, which began in January."
     assert only(body, "CONSULT").date == "2017-01"
+
+
+def test_listed_event_nouns_are_events_each_sharing_the_first_ones_standing() -> None:
+    body = "The tactics pursued by Damascus, which have included sieges, mass executions and torture, were condemned."
+    assaults = [e for e in events_in(body) if e.event_type == "ASSAULT"]
+    assert [e.trigger for e in assaults] == ["sieges", "mass executions", "torture"]
+    assert all(e.actors == ("Damascus",) for e in assaults)

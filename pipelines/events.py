@@ -154,6 +154,7 @@ class EventLexicon:
     self_moving_modes: frozenset[str]
     aim_verbs: frozenset[str]
     speech_verbs: frozenset[str]
+    hosting_verbs: frozenset[str]
     particles: frozenset[str]
     happening_verbs: frozenset[str]
     anchor_prepositions: frozenset[str]
@@ -664,6 +665,7 @@ def _says_no_event(sentence: Sentence, trigger: Trigger) -> bool:
         or _modifies_noun(sentence, trigger)
         or _names_a_non_event_again(sentence, trigger)
         or _aim_of_infinitive(sentence, trigger)
+        or _hosts_a_meeting(sentence, trigger)
     )
 
 
@@ -935,8 +937,14 @@ def _event(sentence: Sentence, trigger: Trigger, anchor: Anchor, sponsors: list[
     elif event_type in lex.future_types and (modality == "future" or _announced(sentence, trigger)):
         event_type = lex.future_types[event_type]
         mode, cameo = None, CAMEO_ROOTS[event_type]
+    host = _hosting_verb(sentence, trigger)
+    if host is not None:  # "Astana will host a meeting of Iran, Russia and Turkey"
+        guests = _guests(sentence, trigger, clause)
+        actors = guests + [p for p in sponsors if p not in guests]
     if (event_type in RECIPROCAL_TYPES and mode not in NON_RECIPROCAL_MODES) or _fought_with(sentence, trigger):
         actors, recipients = actors + recipients, []
+    if host is not None:
+        recipients = _subject(sentence, [p for p in sentence.phrases if clause[0] <= p.start and p.end <= host.start])
     if entry.nominal and _is_topic(sentence, lead, clause):
         return None
     if event_type in SPEAKER_TYPES and not (
@@ -982,6 +990,32 @@ def _event(sentence: Sentence, trigger: Trigger, anchor: Anchor, sponsors: list[
 
 
 _NO_DATE = ResolvedDate(None, "none", "no_date")
+
+
+def _hosting_verb(sentence: Sentence, noun: Trigger) -> Trigger | None:
+    """The verb hosting a meeting noun ("will host a meeting"), whose subject is the host: the
+    meeting's recipient, as a visit's host is (unless the hosting is only offered: an AGREE)."""
+    if not noun.entry.nominal or noun.entry.event_type != "CONSULT":
+        return None
+    lex = sentence.lex
+    for verb in sentence.triggers:
+        gap = sentence.lower[verb.end : noun.start]
+        hosting = not verb.entry.nominal and sentence.lower[verb.start] in lex.hosting_verbs
+        if hosting and len(gap) <= 3 and all(w in lex.np_inner for w in gap):
+            return verb if _coded_type(sentence, verb) == "CONSULT" else None
+    return None
+
+
+def _hosts_a_meeting(sentence: Sentence, trigger: Trigger) -> bool:
+    """The hosting verb of a meeting noun tells no event of its own: the meeting is the event."""
+    return any(_hosting_verb(sentence, noun) == trigger for noun in sentence.triggers)
+
+
+def _guests(sentence: Sentence, noun: Trigger, clause: tuple[int, int]) -> list[Phrase]:
+    """Who takes part in a hosted meeting: the list after its "of" ("a meeting at the experts level
+    of Iran, Russia and Turkey")."""
+    right = [p for p in sentence.phrases if noun.end <= p.start and p.end <= clause[1]]
+    return _group(right, lambda p: p.governor == "of", sentence, first_only=True)
 
 
 def _list_head(sentence: Sentence, trigger: Trigger) -> Trigger:

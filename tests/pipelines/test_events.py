@@ -468,3 +468,9 @@ def test_listed_event_nouns_are_events_each_sharing_the_first_ones_standing() ->
     assaults = [e for e in events_in(body) if e.event_type == "ASSAULT"]
     assert [e.trigger for e in assaults] == ["sieges", "mass executions", "torture"]
     assert all(e.actors == ("Damascus",) for e in assaults)
+
+
+def test_a_hosted_meeting_has_its_guests_as_actors_and_the_host_as_recipient() -> None:
+    event = only("Astana will host a meeting at the experts level of Iran, Russia and Turkey.", "CONSULT")
+    assert (event.trigger, event.actors, event.recipients) == ("meeting", ("Iran", "Russia", "Turkey"), ("Astana",))
+    assert only("Kazakhstan will host the talks in January.", "CONSULT").recipients == ("Kazakhstan",)

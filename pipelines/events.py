@@ -70,6 +70,9 @@ TARGETED_TYPES = frozenset({"ASSAULT", "COERCE", "THREATEN"})
 MAX_OBJECT_GAP = 5
 # Words after a noun event within which its clause may say that it happened.
 HAPPENING_WINDOW = 12
+# Tokens before a noun event searched for a word dating something by it ("after the first day of
+# closed-door talks").
+ANCHOR_WINDOW = 8
 # Words before a noun event within which a topic verb makes it a topic ("discussed the Syria talks").
 TOPIC_WINDOW = 4
 # Tokens between a noun event and the participle that names its sponsor ("rounds of talks on Syrian
@@ -155,6 +158,7 @@ class EventLexicon:
     aim_verbs: frozenset[str]
     speech_verbs: frozenset[str]
     hosting_verbs: frozenset[str]
+    envoy_roles: frozenset[str]
     particles: frozenset[str]
     happening_verbs: frozenset[str]
     anchor_prepositions: frozenset[str]
@@ -451,7 +455,8 @@ class Sentence:
         word = self.lower[i]
         if i in self.owner or word in self.lex.np_inner or word in self.lex.role_sectors:
             return True
-        return (word in {"of", "from"} and self._inner_of(i)) or self._opens_role_compound(i)
+        envoy = word == "to" and i > self.span.start and self.lower[i - 1] in self.lex.envoy_roles
+        return (word in {"of", "from"} and self._inner_of(i)) or envoy or self._opens_role_compound(i)
 
     def _opens_role_compound(self, i: int) -> bool:
         """ "power" in "power-brokers Russia, Iran and Turkey": the first part of a hyphenated role."""
@@ -541,24 +546,31 @@ class Sentence:
             if entry is None:
                 i += 1
                 continue
+            end = self._words_end(i, entry.words) or i + len(entry.words)
             if entry.event_type != NOT_AN_EVENT:
-                yield Trigger(i, i + len(entry.words), entry)
+                yield Trigger(i, end, entry)
             else:
                 self.non_events.append((i, entry.words[-1]))
-            i += len(entry.words)
+            i = end
+
+    def _words_end(self, i: int, words: tuple[str, ...]) -> int | None:
+        """Where `words` end if they stand from token i on, quote marks inside passed over ("act as
+        "a mediator""); None if they do not."""
+        k, matched = i, 0
+        while k < self.span.end and matched < len(words):
+            if self.lower[k] == words[matched]:
+                matched += 1
+            elif not (matched and self.lower[k] in QUOTES) or k in self.owner:
+                return None
+            k += 1
+        return k if matched == len(words) and not any(j in self.owner for j in range(i, k)) else None
 
     def _trigger_at(self, i: int) -> TriggerEntry | None:
         """The longest trigger starting at token i; a word that is both a verb form and a noun
         ("meeting", "release", "attack") is a noun after a determiner, adjective or "of"."""
         if i in self.owner or self._is_name_word(i):
             return None
-        found = [
-            entry
-            for entry in self.lex.triggers.get(self.lower[i], ())
-            if i + len(entry.words) <= self.span.end
-            and tuple(self.lower[i : i + len(entry.words)]) == entry.words
-            and not any(k in self.owner for k in range(i, i + len(entry.words)))
-        ]
+        found = [entry for entry in self.lex.triggers.get(self.lower[i], ()) if self._words_end(i, entry.words)]
         if not found:
             return None
         longest = [entry for entry in found if len(entry.words) == len(found[0].words)]
@@ -733,7 +745,11 @@ def _one_happening(
     """Two triggers of one type in one clause tell one happening, unless "and" joins two acts ("will
     travel to Tehran and will hold talks"), one is dated by the other ("the talks follow a meeting",
     "on the eve of negotiations") or their modes differ (a visit and talks)."""
-    if first_event.event_type != second_event.event_type or sentence.clause(first) != sentence.clause(second):
+    if first_event.event_type != second_event.event_type:
+        return False
+    if _told_in_relative_clause(sentence, first, second):
+        return True  # "today's main session, where all sides will meet"
+    if sentence.clause(first) != sentence.clause(second):
         return False
     modes = {first_event.mode, second_event.mode} - {None}
     return (
@@ -741,6 +757,16 @@ def _one_happening(
         and "and" not in sentence.lower[first.end : second.start]
         and not _apart(sentence, first, second)
     )
+
+
+def _told_in_relative_clause(sentence: Sentence, noun: Trigger, verb: Trigger) -> bool:
+    """Whether the verb tells the noun's event again in a relative clause on it ("the session where
+    all sides will meet")."""
+    pronoun = sentence.clause(verb)[0] - 1
+    if not noun.entry.nominal or verb.entry.nominal or pronoun <= sentence.span.start:
+        return False
+    before = pronoun - (sentence.lower[pronoun - 1] == ",")
+    return sentence.lower[pronoun] in {"where", "which", "that"} and before == noun.end
 
 
 def _apart(sentence: Sentence, first: Trigger, second: Trigger) -> bool:
@@ -947,10 +973,11 @@ def _event(sentence: Sentence, trigger: Trigger, anchor: Anchor, sponsors: list[
         recipients = _subject(sentence, [p for p in sentence.phrases if clause[0] <= p.start and p.end <= host.start])
     if entry.nominal and _is_topic(sentence, lead, clause):
         return None
-    if event_type in SPEAKER_TYPES and not (
-        entry.nominal or actors or recipients or _has_doer(sentence, trigger, clause, passive)
-    ):
-        return None  # "will be discussed": a talk, an agreement or an accusation has someone behind it
+    # "will be discussed": a talk, an agreement or an accusation has someone named behind it; only a
+    # meeting of unnamed sides is still one ("all sides will meet")
+    unnamed_meeting = event_type in RECIPROCAL_TYPES and _has_doer(sentence, trigger, clause, passive)
+    if event_type in SPEAKER_TYPES and not (entry.nominal or actors or recipients or unnamed_meeting):
+        return None
     actors, recipients = [p for p in actors if _takes_part(p)], [p for p in recipients if _takes_part(p)]
     if not actors and (
         event_type not in ACTOR_OPTIONAL_TYPES or (entry.nominal and not _happens(sentence, lead, clause))
@@ -1054,7 +1081,7 @@ def _happens(sentence: Sentence, trigger: Trigger, clause: tuple[int, int]) -> b
     if _describes(sentence, trigger, end):
         end = sentence.clause(Trigger(end + 1, end + 2, trigger.entry))[1]  # "talks, which began in January"
     after = sentence.lower[trigger.end : min(end, trigger.end + HAPPENING_WINDOW)]
-    before = sentence.lower[max(clause[0], trigger.start - 4) : trigger.start]
+    before = sentence.lower[max(clause[0], trigger.start - ANCHOR_WINDOW) : trigger.start]
     return (
         any(word in lex.happening_verbs for word in after)
         or any(word in lex.anchor_prepositions for word in before)
@@ -1266,7 +1293,18 @@ def _light_verb_subject(sentence: Sentence, trigger: Trigger, left: list[Phrase]
         return []  # "announced the arrival of all parties": the noun names its own participants
     between = sentence.lower[subject[-1].end : trigger.start]
     visit = trigger.entry.mode == "visit"
-    return subject if visit or _governed_by_light_verb(sentence.lex, between) else []
+    return (
+        subject
+        if visit or _governed_by_light_verb(sentence.lex, between) or _is_doer(sentence, trigger, between)
+        else []
+    )
+
+
+def _is_doer(sentence: Sentence, trigger: Trigger, between: list[str]) -> bool:
+    """ "Turkey is a main supplier of arms": a noun naming the doer ("-er", "-or") after a copula."""
+    lex = sentence.lex
+    doer = sentence.lower[trigger.end - 1].endswith(("er", "ers", "or", "ors"))
+    return doer and bool(between) and between[0] in lex.be and all(w in lex.np_inner for w in between[1:])
 
 
 def _governed_by_light_verb(lex: EventLexicon, between: list[str]) -> bool:

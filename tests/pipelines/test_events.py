@@ -474,3 +474,22 @@ def test_a_hosted_meeting_has_its_guests_as_actors_and_the_host_as_recipient() -
     event = only("Astana will host a meeting at the experts level of Iran, Russia and Turkey.", "CONSULT")
     assert (event.trigger, event.actors, event.recipients) == ("meeting", ("Iran", "Russia", "Turkey"), ("Astana",))
     assert only("Kazakhstan will host the talks in January.", "CONSULT").recipients == ("Kazakhstan",)
+
+
+def test_a_verb_in_a_relative_clause_on_its_meeting_tells_it_again() -> None:
+    body = "Russia and Iran met ahead of the main session, where all sides will meet on Friday."
+    assert len([e for e in events_in(body) if e.event_type == "CONSULT"]) == 2
+
+
+def test_a_doer_noun_after_a_copula_takes_the_subject() -> None:
+    assert only("Turkey is a main supplier of arms to the rebels.", "AID").actors == ("Turkey",)
+
+
+def test_an_ambassador_to_a_country_is_the_person_named() -> None:
+    event = only("US Ambassador to Kazakhstan George Krol will participate as an observer.", "CONSULT")
+    assert event.actors == ("George Krol",) and event.modality == "future"
+
+
+def test_quote_marks_inside_a_trigger_are_passed_over() -> None:
+    event = only('Moscow was prepared to act as "a mediator" between Ankara and Damascus.', "AGREE")
+    assert event.actors == ("Moscow",) and event.trigger == 'act as "a mediator'

@@ -159,6 +159,7 @@ class EventLexicon:
     speech_verbs: frozenset[str]
     hosting_verbs: frozenset[str]
     envoy_roles: frozenset[str]
+    harm_verbs: frozenset[str]
     particles: frozenset[str]
     happening_verbs: frozenset[str]
     anchor_prepositions: frozenset[str]
@@ -949,6 +950,8 @@ def _event(sentence: Sentence, trigger: Trigger, anchor: Anchor, sponsors: list[
     clause = sentence.clause(lead)
     passive = not entry.nominal and _is_passive(sentence, trigger)
     actors, recipients = _arguments(sentence, lead, clause, passive)
+    if passive and not actors and sentence.lower[trigger.start] in lex.harm_verbs:
+        return None  # "over 345 pilgrims have been killed in a stampede": no attacker is told
     actors = actors + [p for p in sponsors if p not in actors]
     event_type, mode, cameo, modality = (
         entry.event_type,
@@ -1477,7 +1480,7 @@ def _without_repeats(sentence: Sentence, events: list[tuple[Trigger, Event]]) ->
     """One event per happening in a sentence: of two events of a type whose arguments one holds all
     of the other's, keep the richer ("discussed … in a telephone conversation" is one CONSULT). An
     event without arguments repeats only one of its own clause that it is not dated by: "three were
-    killed when a bomber struck a checkpoint" and "talks come after a visit" are two."""
+    arrested when police raided a house" and "talks come after a visit" are two."""
     kept: list[tuple[Trigger, Event]] = []
     for trigger, event in sorted(events, key=lambda p: (-len(p[1].arguments), p[1].mode is None, p[1].trigger_start)):
         mentions = {a.mention for a in event.arguments}

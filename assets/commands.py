@@ -17,6 +17,7 @@ from dagster_shared.error import SerializableErrorInfo
 from assets.partitions import SEED_FILES, partition_key_for, partition_range_tags, sync_seed_partitions
 from assets.resources import SeedsFolder, Warehouse
 from pipelines.ingest import FileStamp
+from warehouse.briefing import briefing_path
 from warehouse.database import database_path
 from warehouse.parquet import table_dir
 from warehouse.query import format_table, run_query
@@ -112,6 +113,8 @@ def _print_summary(
     print(f"  checks         {progress.checks_passed} passed, {progress.checks_failed} failed")
     print(f"  DuckDB         {database_path(warehouse.root)}")
     print(f"  Parquet        {table_dir(warehouse.root, '<table>')}")
+    if briefing_path(warehouse.root).is_file():
+        print(f"  Briefing       {briefing_path(warehouse.root)}")
     for event in result.all_events:
         if event.is_failure:
             cause = f" {_raised(event.step_failure_data.error)}" if event.is_step_failure else ""

@@ -17,8 +17,9 @@ from warehouse.schema import TABLES
     owners=OWNERS,
     code_version=PIPELINE_VERSION,
     description="news.duckdb: every table built from the Parquet partitions into a new file, with the "
-    "views of views.sql (event_timeline), then swapped in with an atomic rename, so readers never see a "
-    "half-written state. Partitions of seed files that no longer exist are dropped first.",
+    "views of views.sql (event_timeline, entity_network, actor_dyads, fact_provenance), then swapped in "
+    "with an atomic rename, so readers never see a half-written state. Partitions of seed files that no "
+    "longer exist are dropped first.",
 )
 def news_duckdb(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.MaterializeResult:
     current = {doc_id_for_key(key) for key in context.instance.get_dynamic_partitions(SEED_FILES)}

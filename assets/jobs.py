@@ -25,8 +25,10 @@ refresh_warehouse = dg.define_asset_job(
 
 rebuild_news_duckdb = dg.define_asset_job(
     "rebuild_news_duckdb",
-    selection=dg.AssetSelection.assets("entities", "entity_mentions", "events", "event_actors", "news_duckdb"),
+    selection=dg.AssetSelection.assets(
+        "entities", "entity_mentions", "events", "event_actors", "news_duckdb", "briefing"
+    ),
     executor_def=dg.in_process_executor,
     description="Drop the rows of deleted seed files: resolve entities and code events again without "
-    "them and rebuild news.duckdb from the Parquet files.",
+    "them, rebuild news.duckdb from the Parquet files and render the briefing again.",
 )

@@ -142,6 +142,7 @@ def test_deleting_a_file_removes_its_events(instance: dg.DagsterInstance, seeds_
     (seeds_dir / AGREEMENT_FILE).write_text(AGREEMENT, encoding="utf-8")
     assert refresh(instance, seeds_dir, warehouse_dir).success
     [(doc_id,)] = query(warehouse_dir, f"SELECT doc_id FROM documents WHERE seed_file = '{AGREEMENT_FILE}'")
+    assert AGREEMENT_FILE in (warehouse_dir / "briefing.html").read_text(encoding="utf-8")
     (seeds_dir / AGREEMENT_FILE).unlink()
     instance.delete_dynamic_partition(SEED_FILES, partition_key_for(AGREEMENT_FILE))
     defs = build_definitions(SeedsFolder(path=str(seeds_dir)), Warehouse(path=str(warehouse_dir)))
@@ -151,3 +152,4 @@ def test_deleting_a_file_removes_its_events(instance: dg.DagsterInstance, seeds_
     assert all(doc_id not in partition_ids(warehouse_dir, table) for table in ("event_candidates", "event_arguments"))
     orphans = "SELECT count(*) FROM event_actors WHERE event_id NOT IN (SELECT event_id FROM events)"
     assert query(warehouse_dir, orphans) == [(0,)]
+    assert AGREEMENT_FILE not in (warehouse_dir / "briefing.html").read_text(encoding="utf-8")  # drawn again

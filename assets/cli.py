@@ -15,7 +15,14 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
+    try:
+        return _command(_parser().parse_args(argv))
+    except BrokenPipeError:  # `newsevents sql … | head`: the reader has what it wanted
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
+
+
+def _command(args: argparse.Namespace) -> int:
     if args.command == "run":
         from assets.commands import run_everything  # Dagster loads in ~3 s; `sql` does not need it
 

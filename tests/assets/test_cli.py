@@ -108,6 +108,17 @@ def test_sql_prints_a_table_and_never_holds_the_file(seeds_env: Path, capsys: py
     assert not [path for path in held_files() if path.endswith(DATABASE_FILE)]
 
 
+def test_output_cut_short_by_its_reader_is_no_error(seeds_env: Path, tmp_path: Path) -> None:
+    """`newsevents status | head -1`: the pipe closes early; no traceback, exit status 0."""
+    env = {**os.environ, "DAGSTER_HOME": str(tmp_path)}
+    command = [sys.executable, "-m", "assets.cli", "status"]
+    with subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE) as process:
+        process.stdout.readline()
+        process.stdout.close()
+        assert process.wait(timeout=60) == 0
+        assert b"Traceback" not in process.stderr.read()
+
+
 def test_sql_prints_csv_and_json(seeds_env: Path, capsys: pytest.CaptureFixture) -> None:
     query = (
         "SELECT name, aliases, latitude FROM entities WHERE name IN ('Alexander Lavrentiev', 'Astana') ORDER BY name"

@@ -50,7 +50,7 @@ browser:
 stress: install $(DAGSTER_HOME)/dagster.yaml
 	$(BIN)/python -m pytest -m stress -s
 
-# Entity recognition and resolution figures on the seeds gold and GUM news; `make test` holds the targets.
+# Entity and event figures on the seeds gold and the held-out GUM news sentences; `make test` holds the targets.
 eval: install
 	$(BIN)/python -m pipelines.evaluation
 

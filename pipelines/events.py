@@ -461,13 +461,21 @@ class Sentence:
 
     def _opens_role_compound(self, i: int) -> bool:
         """ "power" in "power-brokers Russia, Iran and Turkey": the first part of a hyphenated role."""
+        return self.hyphen_after(i) and self.lower[i + 2] in self.lex.role_sectors
+
+    def hyphen_after(self, i: int) -> bool:
+        """Tokens i and i + 2 are one hyphenated word ("power-brokers", "rebel-aligned")."""
         return (
-            i + 2 < self.span.end
+            self.span.start <= i
+            and i + 2 < self.span.end
             and self.lower[i + 1] == "-"
             and not self.doc[i].whitespace_
             and not self.doc[i + 1].whitespace_
-            and self.lower[i + 2] in self.lex.role_sectors
         )
+
+    def in_compound(self, k: int) -> bool:
+        """Token k is part of a hyphenated word ("rebel-aligned Ankara")."""
+        return self.hyphen_after(k - 2) or self.hyphen_after(k)
 
     def _inner_of(self, i: int) -> bool:
         """ "of" (or "from") joins a role or place word to a name ("delegations of Turkey", "province
@@ -587,13 +595,7 @@ class Sentence:
     def _ends_compound(self, i: int) -> bool:
         """ "power-brokers", "peace-keeping": a verb form closing a hyphenated noun names a kind of
         actor, not an act (a participle, "US-backed", still says who stands behind)."""
-        hyphen = i - 1
-        return (
-            hyphen > self.span.start
-            and self.lower[hyphen] == "-"
-            and not self.doc[hyphen - 1].whitespace_
-            and not self.lower[i].endswith("ed")
-        )
+        return self.hyphen_after(i - 2) and not self.lower[i].endswith("ed")
 
     def _noun_position(self, i: int) -> bool:
         """Whether a word stands where a noun does: anywhere but after an auxiliary, "to", a
@@ -826,7 +828,7 @@ def _only_modifiers(sentence: Sentence, start: int, end: int) -> bool:
     """Tokens start..end hold only names, noun-phrase words and hyphenated modifiers."""
     lex = sentence.lex
     return all(
-        k in sentence.owner or sentence.lower[k] in lex.np_inner or _in_compound(sentence, k) for k in range(start, end)
+        k in sentence.owner or sentence.lower[k] in lex.np_inner or sentence.in_compound(k) for k in range(start, end)
     )
 
 
@@ -1370,19 +1372,11 @@ def _linked(sentence: Sentence, first: Phrase, second: Phrase) -> bool:
     return (
         bool(gap)
         and all(
-            word in lex.list_links or word in lex.np_inner or _in_compound(sentence, first.end + k)
+            word in lex.list_links or word in lex.np_inner or sentence.in_compound(first.end + k)
             for k, word in enumerate(gap)
         )
         and any(word in {",", "and", "&", "plus", "with", "well"} for word in gap)
     )
-
-
-def _in_compound(sentence: Sentence, k: int) -> bool:
-    """Token k is part of a hyphenated modifier ("rebel-aligned Ankara")."""
-    doc = sentence.doc
-    joined_before = k - 2 >= sentence.span.start and doc[k - 1].text == "-" and not doc[k - 2].whitespace_
-    joined_after = k + 1 < sentence.span.end and doc[k + 1].text == "-" and not doc[k].whitespace_
-    return (joined_before and not doc[k - 1].whitespace_) or (joined_after and not doc[k + 1].whitespace_)
 
 
 def _is_passive(sentence: Sentence, trigger: Trigger) -> bool:

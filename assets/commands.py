@@ -20,7 +20,7 @@ from pipelines.ingest import FileStamp
 from warehouse.briefing import briefing_path
 from warehouse.database import database_path
 from warehouse.parquet import table_dir
-from warehouse.query import format_table, run_query
+from warehouse.query import format_table, rejected_files
 
 QUIET_RUN_CONFIG = {"loggers": {"console": {"config": {"log_level": "WARNING"}}}}
 # How much of a step's log message a progress line shows.
@@ -183,7 +183,7 @@ def _print_instance(instance: dg.DagsterInstance, defs: dg.Definitions, files: d
 def _print_rejected(warehouse: Warehouse) -> None:
     if not database_path(warehouse.root).exists():
         return
-    rejected = run_query(warehouse.root, "SELECT seed_file, rejection_code, reason FROM rejected_documents ORDER BY 1")
+    rejected = rejected_files(warehouse.root)
     print(f"Rejected files  {len(rejected.rows)}")
     if rejected.rows:
         print("  " + format_table(rejected).rstrip("\n").replace("\n", "\n  "))

@@ -16,8 +16,9 @@ from pipelines.clusters import CodedEvents, Row, code_events
     specs=[table_spec("events", EVENTS_GROUP, "python"), table_spec("event_actors", EVENTS_GROUP, "python")],
     code_version=PIPELINE_VERSION,
     description="Codes the event candidates of every current seed file with the resolved entities: "
-    "participants at state level (a capital or a nationality standing for its country), places as "
-    "entities; then clusters the reports of one real-world happening across sentences and documents.",
+    "participants at state level (a capital, a nationality in a state role, a state army or the head of "
+    "a government phrase standing for its country), places as entities; then clusters the reports of one "
+    "real-world happening across sentences and documents.",
 )
 def coded_events(context: dg.AssetExecutionContext, warehouse: Warehouse):
     """Read all current candidates and the entity tables, code them, and replace both corpus tables together."""

@@ -27,9 +27,9 @@ from bench.corpus import article_name, generate, gum_sources, make_article, name
 from bench.measure import Measured, median, python_module, run_measured
 from pipelines.gum import GUM_NEWS
 from warehouse.database import database_path
+from warehouse.dictionary import QUERIES_DIR
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
-QUERIES_DIR = PROJECT_ROOT / "warehouse" / "queries"
 SQL_BLOCK = re.compile(r"```sql\n(.*?)```", re.DOTALL)
 PARAMETER = re.compile(r"\$([a-z_]+)")
 # The targets, on two cores and 10,000 articles.

@@ -51,6 +51,11 @@ def run_query(warehouse_dir: Path, sql: str, params: dict[str, str] | None = Non
     return QueryResult(columns, rows)
 
 
+def rejected_files(warehouse_dir: Path) -> QueryResult:
+    """The files the pipeline could not accept, with the reason a person reads."""
+    return run_query(warehouse_dir, "SELECT seed_file, rejection_code, reason FROM rejected_documents ORDER BY 1")
+
+
 def format_result(result: QueryResult, output: str) -> str:
     """The result as an aligned text table, CSV or a JSON array of objects."""
     return {"table": format_table, "csv": format_csv, "json": format_json}[output](result)

@@ -285,7 +285,7 @@ CREATE TABLE event_actors (
     sector VARCHAR,
     PRIMARY KEY (event_id, entity_id, role)
 );
-COMMENT ON TABLE event_actors IS 'Who took part in each event, coded at state level: a capital standing for its government, or a nationality ("the Turkish delegation"), is its country.';
+COMMENT ON TABLE event_actors IS 'Who took part in each event, coded at state level: a capital standing for its government, a nationality in a state role ("the Turkish delegation"), a state army or the head of a government phrase ("the Assad regime") is its country.';
 COMMENT ON COLUMN event_actors.event_id IS 'The event (events.event_id).';
 COMMENT ON COLUMN event_actors.entity_id IS 'The participant (entities.entity_id).';
 COMMENT ON COLUMN event_actors.role IS 'actor (who does it) or recipient (to whom it is done).';

@@ -211,15 +211,32 @@ def _candidate_pairs(events: list[Row], participants: Mapping[str, set[str]]) ->
 
 def _date_compatible_pairs(events: list[Row]) -> Iterator[tuple[Row, Row]]:
     """The pairs whose dates are equal or one a coarser form of the other ("2017-01" of "2017-01-23"),
-    or unknown: each event meets only the events dated with its own date or one of its prefixes."""
+    or unknown: each event meets only the events dated with its own date or one of its prefixes. An
+    undated event meets only the events of its own document, the only ones `_same_happening` can join
+    it with, so the many undated reports of a type are never paired across the corpus."""
     by_date: dict[str | None, list[Row]] = defaultdict(list)
+    undated_in: dict[str, list[Row]] = defaultdict(list)
     for event in events:
         by_date[event["event_date"]].append(event)
+        if event["event_date"] is None:
+            undated_in[event["doc_id"]].append(event)
     for date, same_date in by_date.items():
+        if date is None:
+            yield from _undated_pairs(same_date, undated_in)
+            continue
         for index, event in enumerate(same_date):
             yield from ((event, other) for other in same_date[index + 1 :])
             for coarser in _coarser_dates(date):
-                yield from ((event, other) for other in by_date.get(coarser, ()))
+                others = undated_in.get(event["doc_id"], ()) if coarser is None else by_date.get(coarser, ())
+                yield from ((event, other) for other in others)
+
+
+def _undated_pairs(undated: list[Row], undated_in: Mapping[str, list[Row]]) -> Iterator[tuple[Row, Row]]:
+    """Each undated event with the later undated events of its own document, in order."""
+    met: Counter[str] = Counter()
+    for event in undated:
+        met[event["doc_id"]] += 1
+        yield from ((event, other) for other in undated_in[event["doc_id"]][met[event["doc_id"]] :])
 
 
 def _coarser_dates(date: str | None) -> list[str | None]:

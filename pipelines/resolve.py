@@ -16,6 +16,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cache
+from itertools import islice
 from typing import Any
 
 import jellyfish
@@ -58,21 +59,38 @@ class _Cluster:
 class _People:
     """The persons found so far, in the order they were registered (a person registered twice is
     listed twice), indexed by the first letter of the surname and of its skeleton: `_same_name`
-    holds only between names that share one of them, so only those are compared."""
+    holds only between names that share one of them, so only those are compared. A person's surname
+    and given name never change once registered, so each query keeps what it matched and how far it
+    has looked (`_Scan`), and later looks only at the persons registered since."""
 
     def __init__(self) -> None:
         self.count = 0
         self.by_initial: dict[tuple[str, str], list[tuple[int, _Cluster]]] = defaultdict(list)
+        self.full_names: dict[tuple[str, str], _Scan] = {}
+        self.surnames: dict[str, _Scan] = {}
 
     def append(self, person: _Cluster) -> None:
         for key in _initials(person.surname):
             self.by_initial[key].append((self.count, person))
         self.count += 1
 
-    def sharing_initials(self, surname: str) -> list[_Cluster]:
-        """The persons whose surname may be a spelling of `surname`, in order."""
-        listed = dict(item for key in _initials(surname) for item in self.by_initial.get(key, []))
+    def registered_since(self, surname: str, scan: _Scan) -> list[_Cluster]:
+        """The persons whose surname may be a spelling of `surname` registered since the scan last
+        looked, in order; the scan then covers them."""
+        listed: dict[int, _Cluster] = {}
+        for position, key in enumerate(_initials(surname)):
+            entries = self.by_initial.get(key, [])
+            listed.update(entries[scan.seen[position] :])
+            scan.seen[position] = len(entries)
         return [listed[k] for k in sorted(listed)]
+
+
+@dataclass
+class _Scan:
+    """How far one query has looked through `_People` (a position per initial key), and its matches."""
+
+    seen: list[int] = field(default_factory=lambda: [0, 0])
+    matches: list[_Cluster] = field(default_factory=list)
 
 
 def _initials(surname: str) -> tuple[tuple[str, str], tuple[str, str]]:
@@ -149,11 +167,13 @@ def _organization_key(text: str) -> str:
 # ---------------------------------------------------------------------------------------- people
 
 
-def _name_parts(text: str) -> list[str]:
-    """The folded words of a person's name without particles and possessives ("al-Assad's" → assad)."""
+@cache
+def _name_parts(text: str) -> tuple[str, ...]:
+    """The folded words of a person's name without particles and possessives ("al-Assad's" → assad);
+    cached, as the same names recur in every document."""
     particles = rules().name_particles
     words = fold(POSSESSIVE.sub("", text)).split()
-    return [w for w in words if w not in particles]
+    return tuple(w for w in words if w not in particles)
 
 
 def _register_person(cluster: _Cluster, text: str, people: _People) -> None:
@@ -167,9 +187,14 @@ def _register_person(cluster: _Cluster, text: str, people: _People) -> None:
 def _person_cluster(mention: Row, people: _People, clusters: dict[str, _Cluster]) -> _Cluster:
     """The person this full name is, by surname and given name across spellings; or a new one."""
     parts = _name_parts(mention["text"])
-    for person in people.sharing_initials(parts[-1]) if parts else []:
-        if _same_name(parts[-1], person.surname) and _compatible_given(parts[0], person.given):
-            return person
+    if parts:
+        scan = people.full_names.setdefault((parts[-1], parts[0]), _Scan())
+        if not scan.matches:
+            candidates = people.registered_since(parts[-1], scan)
+            same = (p for p in candidates if _same_name(parts[-1], p.surname) and _compatible_given(parts[0], p.given))
+            scan.matches = list(islice(same, 1))
+        if scan.matches:
+            return scan.matches[0]
     key = "PERSON:" + " ".join(parts)
     cluster = clusters.setdefault(key, _Cluster("PERSON", key))
     _register_person(cluster, mention["text"], people)
@@ -207,11 +232,12 @@ def _person_by_surname(mention: Row, people: _People) -> _Cluster | None:
     if not parts:
         return None
     surname = parts[-1]
-    matches = [p for p in people.sharing_initials(surname) if p.surname and _same_name(surname, p.surname)]
-    in_document = [p for p in matches if mention["doc_id"] in p.documents]
+    scan = people.surnames.setdefault(surname, _Scan())
+    scan.matches += [p for p in people.registered_since(surname, scan) if p.surname and _same_name(surname, p.surname)]
+    in_document = [p for p in scan.matches if mention["doc_id"] in p.documents]
     if len(in_document) == 1:
         return in_document[0]
-    return matches[0] if len(matches) == 1 else None
+    return scan.matches[0] if len(scan.matches) == 1 else None
 
 
 # ----------------------------------------------------------------------------------- organizations

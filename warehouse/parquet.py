@@ -15,6 +15,7 @@ import uuid
 from collections.abc import Callable, Iterable
 from pathlib import Path, PurePosixPath
 
+import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
 
@@ -230,7 +231,15 @@ def read_partitions(warehouse_dir: Path, table: str, ids: Iterable[str] | None =
     present = [str(path) for path in paths if path.exists()]
     if not present:
         return schema.empty_table()
-    return pa.concat_tables(pq.read_table(path, schema=schema) for path in present)
+    return _read_files(present, schema)
+
+
+def _read_files(paths: list[str], schema: pa.Schema) -> pa.Table:
+    """The files' rows in the given order, in one DuckDB scan: with one small file per document,
+    decoding each file on its own (about 1.5 ms a file) would dominate the corpus steps."""
+    with duckdb.connect() as con:
+        rows = con.sql("SELECT * FROM read_parquet($paths)", params={"paths": paths}).to_arrow_table()
+    return rows.cast(schema)
 
 
 def parquet_row_count(warehouse_dir: Path, table: str) -> int:

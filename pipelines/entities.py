@@ -17,7 +17,7 @@ from bisect import bisect_right
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 from itertools import pairwise
 from weakref import WeakKeyDictionary
@@ -105,13 +105,27 @@ class _Piece:
 class _DocMemo:
     """What the rules read of one doc again and again, worked out once per doc: spaCy joins the
     tokens anew on each `doc.text` and walks the tokens to a token's sentence on each `token.sent`,
-    which made recognition quadratic in a paragraph's length (a 5 MB line never finished). It holds
-    no reference to its doc, so the doc and its memo go together."""
+    which made recognition quadratic in a paragraph's length (a 5 MB line never finished). Each
+    token's text, lower case and offset are read once too: spaCy builds a new Token object on every
+    `doc[i]`. It holds no reference to its doc, so the doc and its memo go together."""
 
     def __init__(self, doc: Doc) -> None:
         self.text = doc.text
         self.sentence_starts = [sentence.start for sentence in doc.sents]
         self.countries_named: dict[tuple[int, str], bool] = {}
+        tokens = [(token.text, token.lower_, token.idx, bool(token.whitespace_)) for token in doc]
+        self.words = [word for word, _, _, _ in tokens]
+        self.lowers = [lower for _, lower, _, _ in tokens]
+        self.char_starts = [start for _, _, start, _ in tokens]
+        self.spaced = [spaced for _, _, _, spaced in tokens]
+
+    def span_text(self, start: int, end: int) -> str:
+        """The text of tokens start..end-1, as `doc[start:end].text`."""
+        return self.text[self.char_starts[start] : self.char_starts[end - 1] + len(self.words[end - 1])]
+
+    def sentence_start(self, i: int) -> int:
+        """The first token of token i's sentence."""
+        return self.sentence_starts[bisect_right(self.sentence_starts, i) - 1]
 
     def names_country(self, iso3: str, sentence: Span | None = None) -> bool:
         """The doc (or one of its sentences) names the country by a name or a nationality word."""
@@ -206,29 +220,38 @@ def _recognize_doc(doc: Doc, gaz: Gazetteer, rule: Rules) -> Iterator[Mention]:
 def _is_title_case(sentence: Span) -> bool:
     """Headline capitals ("Astana Hosts Preparatory Syria Peace Talks"): most of the sentence's
     ordinary English words, those that name nothing, are capitalized."""
-    rule, gaz = rules(), gazetteer()
-    ordinary = [
-        t
-        for t in sentence
-        if t.is_alpha
-        and len(t) > 3
-        and is_common_word(t.text, TITLE_CASE_COMMON_ZIPF)
-        and t.text not in rule.person_titles
-        and t.text not in rule.portfolio_words
-        and t.text not in rule.not_names
-        and t.text not in gaz.given_names
-        and not gaz.lookup(t.text)
-    ]
+    words = _memo(sentence.doc).words[sentence.start : sentence.end]
+    ordinary = [word for word in words if _is_ordinary_word(word)]
     if len(ordinary) < 2:
         return False
-    return sum(1 for t in ordinary if t.text[0].isupper()) / len(ordinary) >= TITLE_CASE_SHARE
+    return sum(1 for word in ordinary if word[0].isupper()) / len(ordinary) >= TITLE_CASE_SHARE
+
+
+@lru_cache(maxsize=1 << 16)
+def _is_ordinary_word(word: str) -> bool:
+    """A common English word of four letters or more that names nothing: its capital in a headline
+    says nothing. Cached: the same words come back in every article."""
+    rule, gaz = rules(), gazetteer()
+    return (
+        word.isalpha()
+        and len(word) > 3
+        and is_common_word(word, TITLE_CASE_COMMON_ZIPF)
+        and word not in rule.person_titles
+        and word not in rule.portfolio_words
+        and word not in rule.not_names
+        and word not in gaz.given_names
+        and not gaz.lookup(word)
+    )
 
 
 # ----------------------------------------------------------------------------------------- chunks
 
 
 def _is_capitalized(token: Token) -> bool:
-    text = token.text
+    return _is_capitalized_word(token.text)
+
+
+def _is_capitalized_word(text: str) -> bool:
     return text[:1].isupper() and any(c.isalpha() for c in text)
 
 
@@ -257,10 +280,10 @@ def _chunks(sentence: Span, rule: Rules) -> Iterator[tuple[int, int]]:
 
 
 def _starts_name(doc: Doc, i: int, end: int, rule: Rules) -> bool:
-    token = doc[i]
-    if token.text in rule.not_names:
+    word = _memo(doc).words[i]
+    if word in rule.not_names:
         return False
-    if _is_capitalized(token):
+    if _is_capitalized_word(word):
         return True
     # "al-Qaeda": a lower-case particle glued by a hyphen to a capitalized word.
     return _particle_bridge(doc, i, end, rule) > 0
@@ -296,45 +319,45 @@ def _could_start_org(token: Token, rule: Rules) -> bool:
 def _particle_bridge(doc: Doc, i: int, end: int, rule: Rules) -> int:
     """Tokens taken by a particle at i: "al" "-" "Assad" → 2 (the particle and the hyphen); "de"
     "Mistura" → 1; 0 when there is no capitalized name after it."""
-    token = doc[i]
-    if token.lower_ not in rule.name_particles or (
-        _is_capitalized(token) and token.text not in rule.capitalized_particles
-    ):
+    memo = _memo(doc)
+    words, word, lower = memo.words, memo.words[i], memo.lowers[i]
+    if lower not in rule.name_particles or (_is_capitalized_word(word) and word not in rule.capitalized_particles):
         return 0
-    if i + 2 < end and doc[i + 1].text == "-" and _glued(token, doc[i + 1]) and _glued(doc[i + 1], doc[i + 2]):
-        return 2 if _is_capitalized(doc[i + 2]) else 0
-    if token.whitespace_ and token.lower_ not in rule.hyphen_only_particles and i + 1 < end:
-        if _is_capitalized(doc[i + 1]):
+    if i + 2 < end and words[i + 1] == "-" and not memo.spaced[i] and not memo.spaced[i + 1]:
+        return 2 if _is_capitalized_word(words[i + 2]) else 0
+    if memo.spaced[i] and lower not in rule.hyphen_only_particles and i + 1 < end:
+        if _is_capitalized_word(words[i + 1]):
             return 1
         following = _particle_bridge(doc, i + 1, end, rule)  # "van der Berg"
-        return 1 + following if following and not doc[i + 1].text[:1].isupper() else 0
+        return 1 + following if following and not words[i + 1][:1].isupper() else 0
     return 0
 
 
 def _continuation(doc: Doc, j: int, end: int, rule: Rules) -> int:
     """How many tokens from j continue the chunk (0: it ends before j)."""
-    token = doc[j]
-    if token.text in rule.not_names and token.text not in rule.organization_connectors:
+    memo = _memo(doc)
+    words, lowers, word = memo.words, memo.lowers, memo.words[j]
+    if word in rule.not_names and word not in rule.organization_connectors:
         return 0
-    if _is_capitalized(token):
+    if _is_capitalized_word(word):
         return 1
-    if token.text == "-" and j + 1 < end and _glued(doc[j - 1], token) and _glued(token, doc[j + 1]):
-        following = doc[j + 1]
+    if word == "-" and j + 1 < end and not memo.spaced[j - 1] and not memo.spaced[j]:
+        following = words[j + 1]
         romanized = (
-            following.is_lower
-            and following.is_alpha
+            following.islower()
+            and following.isalpha()
             and len(following) <= ROMANIZED_SYLLABLE_MAX
-            and not is_common_word(following.text, ROMANIZED_SYLLABLE_ZIPF)
+            and not is_common_word(following, ROMANIZED_SYLLABLE_ZIPF)
         )
-        return 2 if _is_capitalized(following) or (romanized and not gazetteer().lookup(doc[j - 1].text)) else 0
+        return 2 if _is_capitalized_word(following) or (romanized and not gazetteer().lookup(words[j - 1])) else 0
     bridge = _particle_bridge(doc, j, end, rule)
     if bridge:
         return bridge
-    if token.lower_ in rule.organization_connectors and token.text.islower():
+    if lowers[j] in rule.organization_connectors and word.islower():
         k = j + 1
-        while k < end and doc[k].lower_ == "the":
+        while k < end and lowers[k] == "the":
             k += 1
-        if k < end and _is_capitalized(doc[k]) and doc[k].text not in rule.not_names:
+        if k < end and _is_capitalized_word(words[k]) and words[k] not in rule.not_names:
             return k - j
     return 0
 
@@ -344,21 +367,23 @@ def _continuation(doc: Doc, j: int, end: int, rule: Rules) -> int:
 
 def _segment(doc: Doc, start: int, end: int, gaz: Gazetteer, rule: Rules) -> list[_Piece]:
     """Cut a chunk into names, titles and unknown runs, longest known piece first at each word."""
+    memo = _memo(doc)
     pieces: list[_Piece] = []
     k = start
     while k < end:
         best = _best_known(doc, k, end, gaz, rule)
+        word = memo.words[k]
         if best is not None:
             pieces.append(best)
             k = best.end
-        elif doc[k].text in rule.person_titles or doc[k].text in rule.portfolio_words:
+        elif word in rule.person_titles or word in rule.portfolio_words:
             pieces.append(_Piece(k, k + 1, "title"))
             k += 1
-        elif doc[k].text == "-" and pieces and pieces[-1].kind == "unknown" and _hyphenated_name_part(doc, k, end, gaz):
+        elif word == "-" and pieces and pieces[-1].kind == "unknown" and _hyphenated_name_part(doc, k, end, gaz):
             pieces[-1] = replace(pieces[-1], end=k + 2)  # "Lee Cheuk-yan", "Park Joo-Ho"
             k += 2
-        elif doc[k].text.islower() or doc[k].text in ("-", "&"):
-            particle = doc[k].lower_ in rule.name_particles or doc[k].text == "-"
+        elif word.islower() or word in ("-", "&"):
+            particle = memo.lowers[k] in rule.name_particles or word == "-"
             pieces.append(_Piece(k, k + 1, "skip", "particle" if particle else None))
             k += 1
         elif pieces and pieces[-1].kind == "unknown":
@@ -426,9 +451,9 @@ def _best_known(doc: Doc, k: int, end: int, gaz: Gazetteer, rule: Rules) -> _Pie
 
 
 def _gazetteer_piece(doc: Doc, k: int, end: int, gaz: Gazetteer) -> _Piece | None:
+    memo = _memo(doc)
     for n in range(min(gaz.max_tokens, end - k), 0, -1):
-        span = doc[k : k + n]
-        entries = [e for e in gaz.lookup(span.text) if not _town_in_a_name(doc, k, e, gaz)]
+        entries = [e for e in gaz.lookup(memo.span_text(k, k + n)) if not _town_in_a_name(doc, k, e, gaz)]
         if entries:
             entry = _pick_entry(entries, doc, k, k + n)
             return _Piece(k, k + n, "name", entry.label, f"gazetteer:{entry.link.split(':')[0]}", 0.95, entry)
@@ -526,25 +551,27 @@ def _organization_piece(doc: Doc, k: int, end: int, rule: Rules) -> _Piece | Non
     """From k to the last organization head word of the chunk ("Council of the Russian Diplomats
     Association", "Turkish Foreign Ministry"), or a whole chunk opened by an organization word
     ("Jaysh al-Islam", "Ministry of Defence"); never across a person's title."""
-    if doc[k].text in rule.person_titles or not _is_capitalized(doc[k]):
+    memo = _memo(doc)
+    words = memo.words
+    if words[k] in rule.person_titles or not _is_capitalized_word(words[k]):
         return None
     last_head = None
     for j in range(k, end):
-        text = doc[j].text
+        text = words[j]
         if text in rule.person_titles and text not in rule.organization_heads:
             break
         if j > k and _known_name_starts(doc, j, end) and _only_places_between(doc, k, j):
             break
-        if (text in rule.organization_heads or text in rule.event_heads) and _is_capitalized(doc[j]):
+        if (text in rule.organization_heads or text in rule.event_heads) and _is_capitalized_word(text):
             last_head = j
     if last_head is not None and not _person_before_connector(doc, k, last_head, rule):
-        stop = end if last_head + 1 < end and doc[last_head + 1].lower_ == "of" else last_head + 1
-        if doc[last_head].text in rule.event_heads:
+        stop = end if last_head + 1 < end and memo.lowers[last_head + 1] == "of" else last_head + 1
+        if words[last_head] in rule.event_heads:
             return _Piece(k, stop, "name", "EVENT", "rule:event_head", 0.8)
         return _Piece(k, stop, "name", "ORG", "rule:organization_head", 0.85)
-    if doc[k].text in rule.organization_starts and end - k >= 2:
-        stop = next((j for j in range(k + 1, end) if doc[j].text in rule.person_titles), end)
-        if stop - k >= 2 and doc[k].text in rule.place_suffixes["FAC"]:
+    if words[k] in rule.organization_starts and end - k >= 2:
+        stop = next((j for j in range(k + 1, end) if words[j] in rule.person_titles), end)
+        if stop - k >= 2 and words[k] in rule.place_suffixes["FAC"]:
             return _Piece(k, stop, "name", "FAC", "rule:facility_start", 0.8)  # "Museum of Flight"
         if stop - k >= 2:
             return _Piece(k, stop, "name", "ORG", "rule:organization_start", 0.8)
@@ -575,15 +602,16 @@ def _known_name_starts(doc: Doc, j: int, end: int) -> bool:
 
 def _place_piece(doc: Doc, k: int, end: int, rule: Rules) -> _Piece | None:
     """ "Aral Sea", "Rixos President Hotel" (suffix words), "Mount Everest" (prefix words)."""
+    words = _memo(doc).words
     for label, suffixes in rule.place_suffixes.items():
-        heads = [j for j in range(k + 1, end) if doc[j].text in suffixes]
+        heads = [j for j in range(k + 1, end) if words[j] in suffixes]
         if heads:
             return _Piece(k, heads[-1] + 1, "name", label, "rule:place_suffix", 0.8)
     for label, prefixes in rule.place_prefixes.items():
         for prefix in prefixes:
-            words = prefix.split()
-            n = len(words)
-            if k + n < end and [t.text for t in doc[k : k + n]] == words and _is_capitalized(doc[k + n]):
+            prefix_words = prefix.split()
+            n = len(prefix_words)
+            if k + n < end and words[k : k + n] == prefix_words and _is_capitalized_word(words[k + n]):
                 return _Piece(k, end, "name", label, "rule:place_prefix", 0.8)
     return None
 
@@ -741,19 +769,31 @@ def _sector(doc: Doc, start: int, end: int, rule: Rules) -> str | None:
     """The actor sector the name or the words just before it in its sentence say ("Foreign
     Ministry" → GOV): the cue nearest the name's end wins, but a rebel or opposition cue outranks
     the role it qualifies ("rebel commander" → REB, not MIL)."""
-    first = max(_sentence(doc, start).start, start - SECTOR_WINDOW)
-    words = [t.lower_ for t in doc[first:end]]
-    found: dict[str, int] = {}
-    for sector, cues in rule.sectors.items():
-        for cue in cues:
-            n = len(cue.split())
-            for i in range(len(words) - n + 1):
-                if " ".join(words[i : i + n]) == cue:
-                    found[sector] = max(found.get(sector, 0), i + n)
-    if not found:
+    memo = _memo(doc)
+    first = max(memo.sentence_start(start), start - SECTOR_WINDOW)
+    words = memo.lowers[first:end]
+    ends: dict[str, int] = {}
+    for n, cues in _sector_cues().items():
+        for i in range(len(words) - n + 1):
+            for sector in cues.get(" ".join(words[i : i + n]), ()):
+                ends[sector] = max(ends.get(sector, 0), i + n)
+    if not ends:
         return None
+    found = {sector: ends[sector] for sector in rule.sectors if sector in ends}
     qualifying = [sector for sector in QUALIFYING_SECTORS if sector in found]
     return qualifying[0] if qualifying else max(found, key=lambda sector: found[sector])
+
+
+@cache
+def _sector_cues() -> dict[int, dict[str, tuple[str, ...]]]:
+    """Sector cues by their number of words, each with the sectors it gives: one look-up per word
+    position instead of a comparison per cue."""
+    index: dict[int, dict[str, tuple[str, ...]]] = {}
+    for sector, cues in rules().sectors.items():
+        for cue in cues:
+            by_text = index.setdefault(len(cue.split()), {})
+            by_text[cue] = (*by_text.get(cue, ()), sector)
+    return index
 
 
 # --------------------------------------------------------------------------------- whole article
@@ -776,20 +816,18 @@ def _known_people(docs: Sequence[Doc], found: Sequence[list[Mention]]) -> dict[s
 def _add_known_surnames(doc: Doc, mentions: list[Mention], people: dict[str, Mention]) -> list[Mention]:
     """A later bare surname of a person named in the article is that person ("Lavrentyev said"),
     even where a town has the same name ("Valeska Paris … Paris claims")."""
-    text = _text(doc)
+    memo = _memo(doc)
+    text = memo.text
     mentions = [m for m in mentions if not (_is_town(m) and text[m.start : m.end] in people)]
-    taken = [False] * (len(text) + 1)
-    for mention in mentions:
-        for index in range(mention.start, mention.end):
-            taken[index] = True
+    taken = _covered_chars(text, mentions)
     added = []
-    for token in doc:
-        person = people.get(token.text)
-        if person is not None and _is_capitalized(token) and not taken[token.idx]:
+    for word, char_start in zip(memo.words, memo.char_starts, strict=True):
+        person = people.get(word)
+        if person is not None and _is_capitalized_word(word) and not taken[char_start]:
             added.append(
                 Mention(
-                    token.idx,
-                    token.idx + len(token.text),
+                    char_start,
+                    char_start + len(word),
                     "PERSON",
                     "rule:known_surname",
                     0.8,
@@ -801,12 +839,23 @@ def _add_known_surnames(doc: Doc, mentions: list[Mention], people: dict[str, Men
     return mentions + added
 
 
-def _uncovered_capitalized_words(doc: Doc, mentions: list[Mention]) -> Iterator[Token]:
-    """Capitalized words that no mention covers, sentence starts included."""
-    covered = {i for m in mentions for i in range(m.start, m.end)}
-    for token in doc:
-        if _is_capitalized(token) and token.idx not in covered:
-            yield token
+def _covered_chars(text: str, mentions: Iterable[Mention]) -> bytearray:
+    """One flag per character of the text (and one past its end): whether a mention covers it."""
+    covered = bytearray(len(text) + 1)
+    for mention in mentions:
+        covered[mention.start : mention.end] = b"\x01" * (mention.end - mention.start)
+    return covered
+
+
+def _uncovered_capitalized_words(doc: Doc, mentions: list[Mention]) -> list[int]:
+    """The token indices of capitalized words that no mention covers, sentence starts included."""
+    memo = _memo(doc)
+    covered = _covered_chars(memo.text, mentions)
+    return [
+        i
+        for i, (word, char_start) in enumerate(zip(memo.words, memo.char_starts, strict=True))
+        if _is_capitalized_word(word) and not covered[char_start]
+    ]
 
 
 def _recurring_unknown_names(docs: Sequence[Doc], found: Sequence[list[Mention]]) -> set[str]:
@@ -819,19 +868,24 @@ def _recurring_unknown_names(docs: Sequence[Doc], found: Sequence[list[Mention]]
     lower: Counter[str] = Counter()
     after_the: Counter[str] = Counter()
     for doc, mentions in zip(docs, found, strict=True):
-        mid_sentence |= {t.text for t in _uncovered_capitalized_words(doc, mentions) if not t.is_sent_start}
-        lower.update(t.lower_ for t in doc if t.is_lower and t.is_alpha)
-        after_the.update(t.text for t in doc if t.i > 0 and doc[t.i - 1].lower_ == "the")
+        memo = _memo(doc)
+        words, lowers = memo.words, memo.lowers
+        uncovered_at = _uncovered_capitalized_words(doc, mentions)
+        uncovered = [words[i] for i in uncovered_at]
+        sentence_starts = set(memo.sentence_starts)
+        mid_sentence |= {words[i] for i in uncovered_at if i not in sentence_starts}
+        lower.update(lowers[i] for i, word in enumerate(words) if word.islower() and word.isalpha())
+        after_the.update(words[i] for i in range(1, len(words)) if lowers[i - 1] == "the")
         counts.update(
-            t.text
-            for t in _uncovered_capitalized_words(doc, mentions)
-            if t.is_alpha
-            and not t.is_upper
-            and t.text not in rule.not_names
-            and t.text not in gaz.given_names
-            and t.text not in rule.person_titles
-            and t.text not in rule.portfolio_words
-            and not gaz.lookup(t.text)
+            word
+            for word in uncovered
+            if word.isalpha()
+            and not word.isupper()
+            and word not in rule.not_names
+            and word not in gaz.given_names
+            and word not in rule.person_titles
+            and word not in rule.portfolio_words
+            and not gaz.lookup(word)
         )
     return {
         word
@@ -841,19 +895,21 @@ def _recurring_unknown_names(docs: Sequence[Doc], found: Sequence[list[Mention]]
 
 
 def _add_recurring_names(doc: Doc, mentions: list[Mention], recurring: set[str]) -> list[Mention]:
+    memo = _memo(doc)
+    words = memo.words
     added = [
-        Mention(t.idx, t.idx + len(t.text), "ORG", "rule:recurring_name", 0.5)
-        for t in _uncovered_capitalized_words(doc, mentions)
-        if t.text in recurring
-        and not (t.i + 1 < len(doc) and _is_capitalized(doc[t.i + 1]))
-        and not (t.i > 0 and _is_capitalized(doc[t.i - 1]))
+        Mention(memo.char_starts[i], memo.char_starts[i] + len(words[i]), "ORG", "rule:recurring_name", 0.5)
+        for i in _uncovered_capitalized_words(doc, mentions)
+        if words[i] in recurring
+        and not (i + 1 < len(words) and _is_capitalized_word(words[i + 1]))
+        and not (i > 0 and _is_capitalized_word(words[i - 1]))
     ]
     return mentions + added
 
 
 def _is_sports_report(docs: Sequence[Doc], rule: Rules) -> bool:
     """A match report: many words only match reports use, and scores (not day ranges after a month)."""
-    words = sum(1 for doc in docs for t in doc if t.lower_ in rule.sports_words)
+    words = sum(1 for doc in docs for lower in _memo(doc).lowers if lower in rule.sports_words)
     texts = [_text(doc) for doc in docs]
     scores = sum(1 for text in texts for match in SCORE.finditer(text) if not _after_month(text, match.start()))
     return words >= SPORTS_MIN_WORDS and scores >= SPORTS_MIN_SCORES
@@ -976,7 +1032,8 @@ def load_model(name_or_path: str) -> Language:
 
 
 @cache
-def _date_matcher() -> Matcher:
+def _date_patterns() -> list[list[dict[str, object]]]:
+    """The DATE Matcher patterns of the lexicon, with "@name" word lists filled in."""
     with resources.files("pipelines.lexicons").joinpath("entities.toml").open("rb") as handle:
         dates = tomllib.load(handle)["dates"]
     words = dates["words"]
@@ -990,13 +1047,64 @@ def _date_matcher() -> Matcher:
             return [expand(item) for item in value]
         return value
 
+    return [expand(pattern) for pattern in dates["patterns"]]
+
+
+@cache
+def _date_matcher() -> Matcher:
     matcher = Matcher(sentence_pipeline().vocab)
-    matcher.add("DATE", [expand(pattern) for pattern in dates["patterns"]])
+    matcher.add("DATE", _date_patterns())
     return matcher
+
+
+@dataclass(frozen=True)
+class _WordTest:
+    """What a token a pattern cannot do without must be: its text (or lower case) one of `words`,
+    or matching `regex` as the Matcher's REGEX does (a search)."""
+
+    lower: bool
+    words: frozenset[str] = frozenset()
+    regex: re.Pattern[str] | None = None
+
+    def passed_by_one_of(self, texts: set[str], lowers: set[str]) -> bool:
+        candidates = lowers if self.lower else texts
+        if self.regex is not None:
+            return any(self.regex.search(word) for word in candidates)
+        return not self.words.isdisjoint(candidates)
+
+
+@cache
+def _date_pattern_tests() -> tuple[tuple[_WordTest, ...], ...]:
+    """For each date pattern, the word tests of its required tokens (those without an optional or
+    negated operator); only TEXT and LOWER are tested, every other attribute is assumed to pass."""
+    return tuple(tuple(test for token in pattern for test in _word_tests(token)) for pattern in _date_patterns())
+
+
+def _word_tests(token: dict[str, object]) -> Iterator[_WordTest]:
+    if token.get("OP", "1") not in ("1", "+"):
+        return
+    for attribute, lower in (("TEXT", False), ("LOWER", True)):
+        value = token.get(attribute)
+        if isinstance(value, str):
+            yield _WordTest(lower, frozenset({value}))
+        elif isinstance(value, dict) and "IN" in value:
+            yield _WordTest(lower, frozenset(value["IN"]))
+        elif isinstance(value, dict) and "REGEX" in value:
+            yield _WordTest(lower, regex=re.compile(value["REGEX"]))
+
+
+def _may_hold_dates(doc: Doc) -> bool:
+    """Whether some date pattern finds every token it requires in the doc: most paragraphs name no
+    date, and this costs a set look-up per pattern where the Matcher tries every pattern at every token."""
+    memo = _memo(doc)
+    texts, lowers = set(memo.words), set(memo.lowers)
+    return any(all(test.passed_by_one_of(texts, lowers) for test in tests) for tests in _date_pattern_tests())
 
 
 def _dates(doc: Doc) -> list[Mention]:
     """DATE mentions: explicit dates, months, years, weekdays and relative expressions."""
+    if not _may_hold_dates(doc):
+        return []
     matches = _date_matcher()(doc, as_spans=True)
     spans = spacy.util.filter_spans(matches)
     return [Mention(span.start_char, span.end_char, "DATE", "rule:date", 0.9) for span in spans]

@@ -12,7 +12,7 @@ from spacy.language import Language
 from spacy.training import Example
 
 from pipelines.documents import AcceptedDocument, process_seed_bytes
-from pipelines.entities import Mention, load_model, recognize
+from pipelines.entities import Mention, _date_matcher, _may_hold_dates, load_model, recognize
 from pipelines.sentences import sentence_pipeline
 
 Found = list[tuple[str, str]]
@@ -347,6 +347,28 @@ DATES = [
 @pytest.mark.parametrize(("text", "dates"), DATES)
 def test_dates_are_date_spans(text: str, dates: list[str]) -> None:
     assert [surface for surface, label in found(text) if label == "DATE"] == dates
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        *(param.values[0] for param in DATES),
+        "The ministers met for the second time; talks end Friday night.",
+        "It happened two years ago, at the end of last year, or late-May.",
+        "He said 1990s policies failed on 3rd March, 2017.",
+    ],
+)
+def test_the_date_prefilter_never_skips_a_paragraph_the_matcher_finds_dates_in(text: str) -> None:
+    doc = sentence_pipeline()(text)
+    assert _date_matcher()(doc)
+    assert _may_hold_dates(doc)
+
+
+@pytest.mark.parametrize("text", ["Rebels shelled the town near the border.", "The mayor of the town, 45, said talks would end soon."])
+def test_the_date_prefilter_skips_paragraphs_no_date_pattern_can_match(text: str) -> None:
+    doc = sentence_pipeline()(text)
+    assert not _date_matcher()(doc)
+    assert not _may_hold_dates(doc)
 
 
 # ------------------------------------------------------------------------------ what is not a name

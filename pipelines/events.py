@@ -282,11 +282,15 @@ class Trigger:
 
 
 class Paragraph:
-    """A paragraph's tokens, lower-cased once, and its mentions as token spans in text order."""
+    """A paragraph's tokens (their text, lower case and whether a space follows, read once: spaCy
+    builds a new Token on every `doc[i]`) and its mentions as token spans in text order."""
 
     def __init__(self, doc: Doc, mentions: Sequence[Mention]) -> None:
         self.doc = doc
-        self.lower = [token.lower_ for token in doc]
+        tokens = [(token.text, token.lower_, bool(token.whitespace_)) for token in doc]
+        self.words = [word for word, _, _ in tokens]
+        self.lower = [lower for _, lower, _ in tokens]
+        self.spaced = [spaced for _, _, spaced in tokens]
         spans = [(doc.char_span(m.start, m.end, alignment_mode="expand"), m) for m in mentions]
         self.spans = sorted((span.start, span.end, m) for span, m in spans if span is not None)
         self.starts = [start for start, _, _ in self.spans]
@@ -319,7 +323,7 @@ class Sentence:
     def __init__(self, span: Span, paragraph: Paragraph, lex: EventLexicon, discourse: Discourse) -> None:
         self.span, self.lex, self.discourse = span, lex, discourse
         self.doc: Doc = span.doc
-        self.lower = paragraph.lower
+        self.lower, self.words, self.spaced = paragraph.lower, paragraph.words, paragraph.spaced
         self.owner: dict[int, Mention] = {}
         self.dates: list[tuple[int, int, Mention]] = []
         for start, end, mention in paragraph.mentions_in(span):
@@ -469,8 +473,8 @@ class Sentence:
             self.span.start <= i
             and i + 2 < self.span.end
             and self.lower[i + 1] == "-"
-            and not self.doc[i].whitespace_
-            and not self.doc[i + 1].whitespace_
+            and not self.spaced[i]
+            and not self.spaced[i + 1]
         )
 
     def in_compound(self, k: int) -> bool:
@@ -609,8 +613,8 @@ class Sentence:
 
     def _is_name_word(self, i: int) -> bool:
         """A capitalized word inside the sentence is part of a name ("the Release of Detainees")."""
-        token = self.doc[i]
-        return i != self.span.start and token.text[:1].isupper() and not token.is_upper
+        word = self.words[i]
+        return i != self.span.start and word[:1].isupper() and not word.isupper()
 
     # ---------------------------------------------------------------- clauses
     def clause(self, trigger: Trigger) -> tuple[int, int]:
@@ -1419,7 +1423,13 @@ def _modality(sentence: Sentence, trigger: Trigger, clause: tuple[int, int]) -> 
 
 
 def _has_cue(words: Sequence[str], cues: tuple[tuple[str, ...], ...]) -> bool:
-    return any(tuple(words[i : i + len(cue)]) == cue for cue in cues for i in range(len(words) - len(cue) + 1))
+    """One of the cues stands in the words; a cue with a word the words lack is passed over at once."""
+    present = set(words)
+    return any(
+        all(word in present for word in cue)
+        and any(tuple(words[i : i + len(cue)]) == cue for i in range(len(words) - len(cue) + 1))
+        for cue in cues
+    )
 
 
 def _announced(sentence: Sentence, trigger: Trigger) -> bool:

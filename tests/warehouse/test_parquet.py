@@ -77,3 +77,14 @@ def test_row_count_comes_from_the_footers(warehouse_dir: Path) -> None:
     write_partition(warehouse_dir, "sentences", "a1", arrow_table("sentences", sentence_rows("a1", 4)))
     write_partition(warehouse_dir, "sentences", "b2", arrow_table("sentences", sentence_rows("b2", 3)))
     assert parquet_row_count(warehouse_dir, "sentences") == 7
+
+
+def test_read_partitions_gives_the_wanted_files_in_id_order_and_each_file_in_its_row_order(warehouse_dir: Path) -> None:
+    for doc_id, n in (("c3", 2), ("a1", 3), ("b2", 1)):
+        rows = list(reversed(sentence_rows(doc_id, n)))
+        write_partition(warehouse_dir, "sentences", doc_id, arrow_table("sentences", rows))
+    read = read_partitions(warehouse_dir, "sentences", {"c3", "a1", "missing"})
+    assert read.schema == tables()["sentences"].arrow_schema
+    assert list(zip(read.column("doc_id").to_pylist(), read.column("sentence_idx").to_pylist(), strict=True)) == [
+        ("a1", 2), ("a1", 1), ("a1", 0), ("c3", 1), ("c3", 0),
+    ]  # fmt: skip

@@ -20,7 +20,7 @@ from dataclasses import dataclass, replace
 from functools import cache, lru_cache
 from importlib import resources
 from itertools import pairwise
-from weakref import WeakKeyDictionary
+from weakref import WeakKeyDictionary, ref
 
 import spacy
 from spacy.language import Language
@@ -118,6 +118,7 @@ class _DocMemo:
         self.lowers = [lower for _, lower, _, _ in tokens]
         self.char_starts = [start for _, _, start, _ in tokens]
         self.spaced = [spaced for _, _, _, spaced in tokens]
+        self.capitalized = [_is_capitalized_word(word) for word in self.words]
 
     def span_text(self, start: int, end: int) -> str:
         """The text of tokens start..end-1, as `doc[start:end].text`."""
@@ -138,12 +139,20 @@ class _DocMemo:
 
 
 _MEMOS: WeakKeyDictionary[Doc, _DocMemo] = WeakKeyDictionary()
+# The doc asked about last and its memo: the rules ask about one doc many times in a row, and a
+# weak reference's call is cheaper than a look-up in _MEMOS.
+_last_memo: tuple[ref[Doc], _DocMemo] | None = None
 
 
 def _memo(doc: Doc) -> _DocMemo:
+    global _last_memo
+    last = _last_memo
+    if last is not None and last[0]() is doc:
+        return last[1]
     memo = _MEMOS.get(doc)
     if memo is None:
         memo = _MEMOS[doc] = _DocMemo(doc)
+    _last_memo = (ref(doc), memo)
     return memo
 
 
@@ -280,10 +289,10 @@ def _chunks(sentence: Span, rule: Rules) -> Iterator[tuple[int, int]]:
 
 
 def _starts_name(doc: Doc, i: int, end: int, rule: Rules) -> bool:
-    word = _memo(doc).words[i]
-    if word in rule.not_names:
+    memo = _memo(doc)
+    if memo.words[i] in rule.not_names:
         return False
-    if _is_capitalized_word(word):
+    if memo.capitalized[i]:
         return True
     # "al-Qaeda": a lower-case particle glued by a hyphen to a capitalized word.
     return _particle_bridge(doc, i, end, rule) > 0
@@ -321,12 +330,12 @@ def _particle_bridge(doc: Doc, i: int, end: int, rule: Rules) -> int:
     "Mistura" → 1; 0 when there is no capitalized name after it."""
     memo = _memo(doc)
     words, word, lower = memo.words, memo.words[i], memo.lowers[i]
-    if lower not in rule.name_particles or (_is_capitalized_word(word) and word not in rule.capitalized_particles):
+    if lower not in rule.name_particles or (memo.capitalized[i] and word not in rule.capitalized_particles):
         return 0
     if i + 2 < end and words[i + 1] == "-" and not memo.spaced[i] and not memo.spaced[i + 1]:
-        return 2 if _is_capitalized_word(words[i + 2]) else 0
+        return 2 if memo.capitalized[i + 2] else 0
     if memo.spaced[i] and lower not in rule.hyphen_only_particles and i + 1 < end:
-        if _is_capitalized_word(words[i + 1]):
+        if memo.capitalized[i + 1]:
             return 1
         following = _particle_bridge(doc, i + 1, end, rule)  # "van der Berg"
         return 1 + following if following and not words[i + 1][:1].isupper() else 0
@@ -339,7 +348,7 @@ def _continuation(doc: Doc, j: int, end: int, rule: Rules) -> int:
     words, lowers, word = memo.words, memo.lowers, memo.words[j]
     if word in rule.not_names and word not in rule.organization_connectors:
         return 0
-    if _is_capitalized_word(word):
+    if memo.capitalized[j]:
         return 1
     if word == "-" and j + 1 < end and not memo.spaced[j - 1] and not memo.spaced[j]:
         following = words[j + 1]
@@ -349,7 +358,7 @@ def _continuation(doc: Doc, j: int, end: int, rule: Rules) -> int:
             and len(following) <= ROMANIZED_SYLLABLE_MAX
             and not is_common_word(following, ROMANIZED_SYLLABLE_ZIPF)
         )
-        return 2 if _is_capitalized_word(following) or (romanized and not gazetteer().lookup(words[j - 1])) else 0
+        return 2 if memo.capitalized[j + 1] or (romanized and not gazetteer().lookup(words[j - 1])) else 0
     bridge = _particle_bridge(doc, j, end, rule)
     if bridge:
         return bridge
@@ -357,7 +366,7 @@ def _continuation(doc: Doc, j: int, end: int, rule: Rules) -> int:
         k = j + 1
         while k < end and lowers[k] == "the":
             k += 1
-        if k < end and _is_capitalized_word(words[k]) and words[k] not in rule.not_names:
+        if k < end and memo.capitalized[k] and words[k] not in rule.not_names:
             return k - j
     return 0
 
@@ -553,7 +562,7 @@ def _organization_piece(doc: Doc, k: int, end: int, rule: Rules) -> _Piece | Non
     ("Jaysh al-Islam", "Ministry of Defence"); never across a person's title."""
     memo = _memo(doc)
     words = memo.words
-    if words[k] in rule.person_titles or not _is_capitalized_word(words[k]):
+    if words[k] in rule.person_titles or not memo.capitalized[k]:
         return None
     last_head = None
     for j in range(k, end):
@@ -562,7 +571,7 @@ def _organization_piece(doc: Doc, k: int, end: int, rule: Rules) -> _Piece | Non
             break
         if j > k and _known_name_starts(doc, j, end) and _only_places_between(doc, k, j):
             break
-        if (text in rule.organization_heads or text in rule.event_heads) and _is_capitalized_word(text):
+        if (text in rule.organization_heads or text in rule.event_heads) and memo.capitalized[j]:
             last_head = j
     if last_head is not None and not _person_before_connector(doc, k, last_head, rule):
         stop = end if last_head + 1 < end and memo.lowers[last_head + 1] == "of" else last_head + 1
@@ -602,7 +611,8 @@ def _known_name_starts(doc: Doc, j: int, end: int) -> bool:
 
 def _place_piece(doc: Doc, k: int, end: int, rule: Rules) -> _Piece | None:
     """ "Aral Sea", "Rixos President Hotel" (suffix words), "Mount Everest" (prefix words)."""
-    words = _memo(doc).words
+    memo = _memo(doc)
+    words = memo.words
     for label, suffixes in rule.place_suffixes.items():
         heads = [j for j in range(k + 1, end) if words[j] in suffixes]
         if heads:
@@ -611,7 +621,7 @@ def _place_piece(doc: Doc, k: int, end: int, rule: Rules) -> _Piece | None:
         for prefix in prefixes:
             prefix_words = prefix.split()
             n = len(prefix_words)
-            if k + n < end and words[k : k + n] == prefix_words and _is_capitalized_word(words[k + n]):
+            if k + n < end and words[k : k + n] == prefix_words and memo.capitalized[k + n]:
                 return _Piece(k, end, "name", label, "rule:place_prefix", 0.8)
     return None
 
@@ -853,8 +863,8 @@ def _uncovered_capitalized_words(doc: Doc, mentions: list[Mention]) -> list[int]
     covered = _covered_chars(memo.text, mentions)
     return [
         i
-        for i, (word, char_start) in enumerate(zip(memo.words, memo.char_starts, strict=True))
-        if _is_capitalized_word(word) and not covered[char_start]
+        for i, (capitalized, char_start) in enumerate(zip(memo.capitalized, memo.char_starts, strict=True))
+        if capitalized and not covered[char_start]
     ]
 
 
@@ -901,8 +911,8 @@ def _add_recurring_names(doc: Doc, mentions: list[Mention], recurring: set[str])
         Mention(memo.char_starts[i], memo.char_starts[i] + len(words[i]), "ORG", "rule:recurring_name", 0.5)
         for i in _uncovered_capitalized_words(doc, mentions)
         if words[i] in recurring
-        and not (i + 1 < len(words) and _is_capitalized_word(words[i + 1]))
-        and not (i > 0 and _is_capitalized_word(words[i - 1]))
+        and not (i + 1 < len(words) and memo.capitalized[i + 1])
+        and not (i > 0 and memo.capitalized[i - 1])
     ]
     return mentions + added
 

@@ -581,9 +581,10 @@ class Sentence:
     def _trigger_at(self, i: int) -> TriggerEntry | None:
         """The longest trigger starting at token i; a word that is both a verb form and a noun
         ("meeting", "release", "attack") is a noun after a determiner, adjective or "of"."""
-        if i in self.owner or self._is_name_word(i):
+        entries = self.lex.triggers.get(self.lower[i])
+        if entries is None or i in self.owner or self._is_name_word(i):
             return None
-        found = [entry for entry in self.lex.triggers.get(self.lower[i], ()) if self._words_end(i, entry.words)]
+        found = [entry for entry in entries if self._words_end(i, entry.words)]
         if not found:
             return None
         longest = [entry for entry in found if len(entry.words) == len(found[0].words)]
@@ -1426,7 +1427,7 @@ def _has_cue(words: Sequence[str], cues: tuple[tuple[str, ...], ...]) -> bool:
     """One of the cues stands in the words; a cue with a word the words lack is passed over at once."""
     present = set(words)
     return any(
-        all(word in present for word in cue)
+        present.issuperset(cue)
         and any(tuple(words[i : i + len(cue)]) == cue for i in range(len(words) - len(cue) + 1))
         for cue in cues
     )

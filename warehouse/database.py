@@ -62,17 +62,38 @@ def rebuild_database(warehouse_dir: Path, keep_partitions: Iterable[str] | None 
 
 
 def _build(warehouse_dir: Path, target: Path) -> dict[str, int]:
+    """Create the tables, load their Parquet files, then compute the views' tables. The schema and
+    the views are each one transaction: one commit instead of one per statement (each a flush)."""
     with duckdb.connect(str(target)) as con:
-        con.execute(schema_sql())
+        _in_one_transaction(con, schema_sql())
         for table in TABLES:
-            files = [str(path) for path in table_files(warehouse_dir, table)]
-            if files:
-                insert = f"INSERT INTO {table} BY NAME SELECT * FROM read_parquet(?, union_by_name = true)"
-                con.execute(insert, [files])
-        con.execute(views_sql())
+            _load(con, table, [str(path) for path in table_files(warehouse_dir, table)])
+        _in_one_transaction(con, views_sql())
         counts = {table: con.execute(f"SELECT count(*) FROM {table}").fetchone()[0] for table in TABLES}
         con.execute("CHECKPOINT")
     return counts
+
+
+def _in_one_transaction(con: duckdb.DuckDBPyConnection, sql: str) -> None:
+    """Run a script of statements as one transaction, committed once."""
+    con.execute("BEGIN")
+    con.execute(sql)
+    con.execute("COMMIT")
+
+
+def _load(con: duckdb.DuckDBPyConnection, table: str, files: list[str]) -> None:
+    """Insert a table's files in one parallel scan. The scan takes its columns from the first file
+    and fails on a later file that lacks one; files written before a column was added (null there)
+    are then matched by name instead, which reads every file's schema first, one at a time."""
+    if not files:
+        return
+    if con.read_parquet(files[0]).columns == con.table(table).columns:
+        try:
+            con.execute(f"INSERT INTO {table} SELECT * FROM read_parquet(?)", [files])
+            return
+        except duckdb.InvalidInputException:
+            pass  # a file's columns differ from the first's: matched by name below
+    con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM read_parquet(?, union_by_name = true)", [files])
 
 
 def _remove_abandoned_builds(warehouse_dir: Path) -> None:

@@ -55,7 +55,8 @@ def _queries_section() -> str:
 
 
 def _comment(con: duckdb.DuckDBPyConnection, catalog: str, name_column: str, name: str) -> str:
-    rows = con.execute(f"SELECT comment FROM {catalog} WHERE {name_column} = ?", [name]).fetchall()
+    query = f"SELECT comment FROM {catalog} WHERE schema_name = 'main' AND {name_column} = ?"
+    rows = con.execute(query, [name]).fetchall()
     return rows[0][0] or ""
 
 
@@ -63,7 +64,7 @@ def _section(con: duckdb.DuckDBPyConnection, kind: str, name: str, comment: str)
     """One table's or view's heading, description and column table."""
     columns = con.execute(
         "SELECT column_name, data_type, is_nullable, comment FROM duckdb_columns() "
-        "WHERE table_name = ? ORDER BY column_index",
+        "WHERE schema_name = 'main' AND table_name = ? ORDER BY column_index",
         [name],
     ).fetchall()
     lines = [

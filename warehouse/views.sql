@@ -1,6 +1,11 @@
 -- Views over the warehouse tables, created in news.duckdb after every rebuild has loaded the tables.
+-- The database is rebuilt from Parquet after every run and read-only between runs, so each view's rows
+-- are computed once, then: into a table of the same name in the schema `materialized`, which the view
+-- reads in the order they were stored. Query the views; the tables are how they answer in milliseconds.
 
-CREATE VIEW event_timeline AS
+CREATE SCHEMA materialized;
+
+CREATE TABLE materialized.event_timeline AS
 WITH reports AS (
     SELECT e.*, d.seed_file, s.text AS sentence_text,
            CASE e.date_precision WHEN 'day' THEN 3 WHEN 'month' THEN 2 WHEN 'year' THEN 1 ELSE 0 END AS date_rank
@@ -74,6 +79,8 @@ LEFT JOIN participants actors ON actors.cluster_id = c.cluster_id AND actors.rol
 LEFT JOIN participants recipients ON recipients.cluster_id = c.cluster_id AND recipients.role = 'recipient'
 ORDER BY event_date NULLS LAST, c.cluster_id;
 
+CREATE VIEW event_timeline AS SELECT * FROM materialized.event_timeline;
+COMMENT ON TABLE materialized.event_timeline IS 'The rows of the view event_timeline, computed when the database was built; query the view.';
 COMMENT ON VIEW event_timeline IS 'One row per real-world event (events.cluster_id), in date order with undated ones last: what happened, who did it to whom, where and when, and every document and sentence that reports it. For reading the story across articles without counting one happening twice.';
 COMMENT ON COLUMN event_timeline.cluster_id IS 'The cluster (events.cluster_id).';
 COMMENT ON COLUMN event_timeline.event_date IS 'The most precise date its reports give (ties: the earliest), ISO text at its precision; null when none does.';
@@ -91,7 +98,7 @@ COMMENT ON COLUMN event_timeline.sentences IS 'The sentences that report it, as 
 COMMENT ON COLUMN event_timeline.first_sentence IS 'The text of the first of those sentences.';
 COMMENT ON COLUMN event_timeline.event_ids IS 'Its event mentions (events.event_id), sorted.';
 
-CREATE VIEW entity_network AS
+CREATE TABLE materialized.entity_network AS
 WITH named AS (  -- each entity once per sentence that names it
     SELECT DISTINCT doc_id, sentence_idx, entity_id
     FROM entity_mentions
@@ -116,8 +123,10 @@ SELECT e.entity_a, a.name AS name_a, a.label AS label_a,
 FROM edges e
 JOIN entities a ON a.entity_id = e.entity_a
 JOIN entities b ON b.entity_id = e.entity_b
-ORDER BY e.n_sentences DESC, e.n_documents DESC, a.name, b.name;
+ORDER BY e.n_sentences DESC, e.n_documents DESC, a.name, b.name, e.entity_a, e.entity_b;
 
+CREATE VIEW entity_network AS SELECT * FROM materialized.entity_network;
+COMMENT ON TABLE materialized.entity_network IS 'The rows of the view entity_network, computed when the database was built; query the view.';
 COMMENT ON VIEW entity_network IS 'One row per unordered pair of entities named in the same sentence (entity_a < entity_b, each pair once), with how many sentences and documents name both: the edges of the co-occurrence network.';
 COMMENT ON COLUMN entity_network.entity_a IS 'The pair''s first entity (entities.entity_id), the smaller id.';
 COMMENT ON COLUMN entity_network.name_a IS 'Canonical name of entity_a.';
@@ -129,7 +138,7 @@ COMMENT ON COLUMN entity_network.n_sentences IS 'Sentences that name both.';
 COMMENT ON COLUMN entity_network.n_documents IS 'Documents with at least one such sentence.';
 COMMENT ON COLUMN entity_network.documents IS 'The seed files of those documents, sorted.';
 
-CREATE VIEW actor_dyads AS
+CREATE TABLE materialized.actor_dyads AS
 WITH dyads AS (
     SELECT a.entity_id AS actor_id, r.entity_id AS recipient_id, e.event_type, e.event_id, e.cluster_id, e.doc_id
     FROM event_actors a
@@ -153,8 +162,10 @@ SELECT c.actor_id, a.name AS actor, a.label AS actor_label,
 FROM counted c
 JOIN entities a ON a.entity_id = c.actor_id
 JOIN entities r ON r.entity_id = c.recipient_id
-ORDER BY c.n_events DESC, actor, recipient, c.event_type;
+ORDER BY c.n_events DESC, actor, recipient, c.event_type, c.actor_id, c.recipient_id;
 
+CREATE VIEW actor_dyads AS SELECT * FROM materialized.actor_dyads;
+COMMENT ON TABLE materialized.actor_dyads IS 'The rows of the view actor_dyads, computed when the database was built; query the view.';
 COMMENT ON VIEW actor_dyads IS 'Who did what to whom: one row per actor, recipient and PLOVER event type, with the events that code it (an entity that is both actor and recipient of one event is not its own dyad).';
 COMMENT ON COLUMN actor_dyads.actor_id IS 'The actor (entities.entity_id).';
 COMMENT ON COLUMN actor_dyads.actor IS 'Canonical name of the actor.';
@@ -169,7 +180,7 @@ COMMENT ON COLUMN actor_dyads.n_documents IS 'Documents that report them.';
 COMMENT ON COLUMN actor_dyads.documents IS 'The seed files that report them, sorted.';
 COMMENT ON COLUMN actor_dyads.event_ids IS 'The event mentions (events.event_id), sorted.';
 
-CREATE VIEW fact_provenance AS
+CREATE TABLE materialized.fact_provenance AS
 WITH facts AS (
     SELECT 'mention' AS kind, mention_id AS id, doc_id, sentence_idx, char_start, char_end,
            text AS raw_slice, label, entity_id,
@@ -189,6 +200,8 @@ FROM facts f
 JOIN documents d USING (doc_id)
 LEFT JOIN sentences s USING (doc_id, sentence_idx);
 
+CREATE VIEW fact_provenance AS SELECT * FROM materialized.fact_provenance;
+COMMENT ON TABLE materialized.fact_provenance IS 'The rows of the view fact_provenance, computed when the database was built; query the view.';
 COMMENT ON VIEW fact_provenance IS 'The lineage a reviewer follows: one row per entity mention and per event, with the seed file and its SHA-256, the exact characters it was read from (raw_text[char_start:char_end]) and its sentence.';
 COMMENT ON COLUMN fact_provenance.kind IS 'mention (a row of entity_mentions) or event (a row of events).';
 COMMENT ON COLUMN fact_provenance.id IS 'entity_mentions.mention_id or events.event_id.';

@@ -5,6 +5,7 @@ import sys
 from pathlib import Path
 
 import duckdb
+import pyarrow.parquet as pq
 import pytest
 
 from warehouse.database import (
@@ -14,7 +15,7 @@ from warehouse.database import (
     recorded_seed_states,
     table_counts,
 )
-from warehouse.parquet import partition_ids, write_partition
+from warehouse.parquet import partition_ids, partition_path, write_partition
 from warehouse.schema import arrow_table
 
 
@@ -112,3 +113,18 @@ def test_recorded_states_cover_accepted_and_rejected_files(warehouse_dir: Path) 
     write_partition(warehouse_dir, "rejected_documents", "d2", arrow_table("rejected_documents", [rejection]))
     rebuild_database(warehouse_dir)
     assert recorded_seed_states(warehouse_dir) == {"a.txt": (None, None, "0" * 64), "b.txt": (0, 7, "f" * 64)}
+
+
+@pytest.mark.parametrize("old_first", [True, False])
+def test_files_written_before_a_column_was_added_still_load(warehouse_dir: Path, old_first: bool) -> None:
+    """A partition written by older code lacks a newer column: its rows load with null there, the
+    others keep theirs, whichever file is read first."""
+    old, new = ("d1", "d2") if old_first else ("d2", "d1")
+    newer = arrow_table("documents", [document_row(new, "new.txt") | {"date_anchor": "2017"}])
+    write_partition(warehouse_dir, "documents", new, newer)
+    older = arrow_table("documents", [document_row(old, "old.txt")]).drop_columns(["date_anchor"])
+    pq.write_table(older, partition_path(warehouse_dir, "documents", old))
+    rebuild_database(warehouse_dir)
+    with connect_read_only(warehouse_dir) as con:
+        rows = con.execute("SELECT doc_id, date_anchor FROM documents ORDER BY doc_id").fetchall()
+    assert rows == sorted([(old, None), (new, "2017")])

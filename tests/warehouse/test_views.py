@@ -213,7 +213,8 @@ def test_every_view_and_its_columns_are_described(warehouse_dir: Path) -> None:
         views = con.execute("SELECT view_name, comment FROM duckdb_views() WHERE NOT internal").fetchall()
         undescribed = con.execute(
             "SELECT table_name, column_name FROM duckdb_columns() c "
-            "JOIN duckdb_views() v ON v.view_name = c.table_name WHERE NOT v.internal AND c.comment IS NULL"
+            "JOIN duckdb_views() v ON v.schema_name = c.schema_name AND v.view_name = c.table_name "
+            "WHERE NOT v.internal AND c.comment IS NULL"
         ).fetchall()
     assert {name for name, _ in views} == {"event_timeline", "entity_network", "actor_dyads", "fact_provenance"}
     assert all(comment for _, comment in views)

@@ -22,7 +22,9 @@ from importlib import resources
 from itertools import pairwise
 from weakref import WeakKeyDictionary, ref
 
+import numpy
 import spacy
+from spacy.attrs import SENT_START
 from spacy.language import Language
 from spacy.matcher import Matcher
 from spacy.tokens import Doc, Span, Token
@@ -111,7 +113,7 @@ class _DocMemo:
 
     def __init__(self, doc: Doc) -> None:
         self.text = doc.text
-        self.sentence_starts = [sentence.start for sentence in doc.sents]
+        self.sentence_starts = _sentence_starts(doc)
         self.countries_named: dict[tuple[int, str], bool] = {}
         tokens = [(token.text, token.lower_, token.idx, bool(token.whitespace_)) for token in doc]
         self.words = [word for word, _, _, _ in tokens]
@@ -119,6 +121,11 @@ class _DocMemo:
         self.char_starts = [start for _, _, start, _ in tokens]
         self.spaced = [spaced for _, _, _, spaced in tokens]
         self.capitalized = [_is_capitalized_word(word) for word in self.words]
+
+    def sentences(self, doc: Doc) -> Iterator[Span]:
+        """The doc's sentences, as `doc.sents` gives them."""
+        for start, end in pairwise([*self.sentence_starts, len(doc)]):
+            yield doc[start:end]
 
     def span_text(self, start: int, end: int) -> str:
         """The text of tokens start..end-1, as `doc[start:end].text`."""
@@ -136,6 +143,17 @@ class _DocMemo:
             text = self.text if sentence is None else self.text[sentence.start_char : sentence.end_char]
             named = self.countries_named[key] = _country_named_in(iso3, text)
         return named
+
+
+def _sentence_starts(doc: Doc) -> list[int]:
+    """The first token of each sentence, as `doc.sents` gives them, read from one array instead of
+    through a Span per sentence (the doc must have its sentence starts set, as `doc.sents` requires)."""
+    if not doc.has_annotation("SENT_START"):
+        raise ValueError("the doc has no sentence boundaries")
+    if not len(doc):
+        return []
+    flags = doc.to_array(SENT_START)
+    return [0, *(int(i) + 1 for i in numpy.flatnonzero(flags[1:] == 1))]
 
 
 _MEMOS: WeakKeyDictionary[Doc, _DocMemo] = WeakKeyDictionary()
@@ -217,7 +235,7 @@ def _with_dates(names: list[Mention], dates: list[Mention]) -> list[Mention]:
 
 
 def _recognize_doc(doc: Doc, gaz: Gazetteer, rule: Rules) -> Iterator[Mention]:
-    for sentence in doc.sents:
+    for sentence in _memo(doc).sentences(doc):
         headline = _is_title_case(sentence)
         for start, end in _chunks(sentence, rule):
             for piece in _segment(doc, start, end, gaz, rule):
@@ -478,13 +496,15 @@ def _town_in_a_name(doc: Doc, k: int, entry: Entry, gaz: Gazetteer) -> bool:
         return True  # "Valeska Paris"
     if entry.population >= SMALL_PLACE_IN_NAME:
         return False
-    after_given_name = k > 0 and doc[k - 1].text in gaz.given_names and _is_capitalized(doc[k - 1])
+    memo = _memo(doc)
+    words, capitalized = memo.words, memo.capitalized
+    after_given_name = k > 0 and words[k - 1] in gaz.given_names and capitalized[k - 1]
     before_surname = (
-        doc[k].text in gaz.given_names
-        and k + 1 < len(doc)
-        and _is_capitalized(doc[k + 1])
-        and not gaz.lookup(doc[k + 1].text)
-        and doc[k + 1].text not in rules().not_names
+        words[k] in gaz.given_names
+        and k + 1 < len(words)
+        and capitalized[k + 1]
+        and not gaz.lookup(words[k + 1])
+        and words[k + 1] not in rules().not_names
     )
     return after_given_name or before_surname
 
@@ -492,10 +512,11 @@ def _town_in_a_name(doc: Doc, k: int, entry: Entry, gaz: Gazetteer) -> bool:
 def _after_rare_name_word(doc: Doc, k: int, gaz: Gazetteer) -> bool:
     """The word before is a capitalized rare word that names nothing known: a given name the
     dictionary lacks ("Valeska"), so the place name after it is a surname."""
-    if k == 0 or not _is_capitalized(doc[k - 1]) or not _glued_by_space(doc[k - 1], doc[k]):
+    memo = _memo(doc)
+    if k == 0 or not memo.capitalized[k - 1] or not memo.spaced[k - 1]:
         return False
-    before = doc[k - 1]
-    return before.is_alpha and not gaz.lookup(before.text) and not is_common_word(before.text, RARE_NAME_ZIPF)
+    before = memo.words[k - 1]
+    return before.isalpha() and not gaz.lookup(before) and not is_common_word(before, RARE_NAME_ZIPF)
 
 
 def _glued_by_space(left: Token, right: Token) -> bool:
@@ -736,11 +757,12 @@ def _looks_like_name(doc: Doc, start: int, end: int) -> bool:
 def _mention(
     doc: Doc, start: int, end: int, label: str, method: str, confidence: float, entry: Entry | None, rule: Rules
 ) -> Mention:
-    span = doc[start:end]
+    memo = _memo(doc)
+    char_end = memo.char_starts[end - 1] + len(memo.words[end - 1])
     actor = label in ("ORG", "PERSON")
     country = entry.country_iso3 if entry else (_country_of(doc, start, end, rule) if actor else None)
     sector = (entry.sector if entry else None) or (_sector(doc, start, end, rule) if actor else None)
-    return Mention(span.start_char, span.end_char, label, method, confidence, entry, sector, country)
+    return Mention(memo.char_starts[start], char_end, label, method, confidence, entry, sector, country)
 
 
 def _country_of(doc: Doc, start: int, end: int, rule: Rules) -> str | None:

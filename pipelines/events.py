@@ -1427,8 +1427,7 @@ def _has_cue(words: Sequence[str], cues: tuple[tuple[str, ...], ...]) -> bool:
     """One of the cues stands in the words; a cue with a word the words lack is passed over at once."""
     present = set(words)
     return any(
-        present.issuperset(cue)
-        and any(tuple(words[i : i + len(cue)]) == cue for i in range(len(words) - len(cue) + 1))
+        present.issuperset(cue) and any(tuple(words[i : i + len(cue)]) == cue for i in range(len(words) - len(cue) + 1))
         for cue in cues
     )
 

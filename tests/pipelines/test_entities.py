@@ -12,7 +12,7 @@ from spacy.language import Language
 from spacy.training import Example
 
 from pipelines.documents import AcceptedDocument, process_seed_bytes
-from pipelines.entities import Mention, _date_matcher, _may_hold_dates, load_model, recognize
+from pipelines.entities import Mention, _date_matcher, _may_hold_dates, _sentence_starts, load_model, recognize
 from pipelines.sentences import sentence_pipeline
 
 Found = list[tuple[str, str]]
@@ -364,7 +364,17 @@ def test_the_date_prefilter_never_skips_a_paragraph_the_matcher_finds_dates_in(t
     assert _may_hold_dates(doc)
 
 
-@pytest.mark.parametrize("text", ["Rebels shelled the town near the border.", "The mayor of the town, 45, said talks would end soon."])
+@pytest.mark.parametrize(
+    "text", ["", "One.", 'Talks ended. "Good," he said. The U.S. envoy left! Rebels, 45, stayed', "no capitals here"]
+)
+def test_sentence_starts_are_those_of_doc_sents(text: str) -> None:
+    doc = sentence_pipeline()(text)
+    assert _sentence_starts(doc) == [sentence.start for sentence in doc.sents]
+
+
+@pytest.mark.parametrize(
+    "text", ["Rebels shelled the town near the border.", "The mayor of the town, 45, said talks would end soon."]
+)
 def test_the_date_prefilter_skips_paragraphs_no_date_pattern_can_match(text: str) -> None:
     doc = sentence_pipeline()(text)
     assert not _date_matcher()(doc)

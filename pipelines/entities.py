@@ -174,6 +174,13 @@ def _memo(doc: Doc) -> _DocMemo:
     return memo
 
 
+def token_texts(doc: Doc) -> tuple[Sequence[str], Sequence[str], Sequence[bool]]:
+    """Each token's text, its lower case and whether a space follows it, read once per doc for the
+    entity and the event rules alike; read-only."""
+    memo = _memo(doc)
+    return memo.words, memo.lowers, memo.spaced
+
+
 def _text(doc: Doc) -> str:
     return _memo(doc).text
 

@@ -21,7 +21,7 @@ from itertools import pairwise
 from spacy.tokens import Doc, Span
 
 from pipelines.dates import Anchor, ResolvedDate, resolve_date
-from pipelines.entities import Mention
+from pipelines.entities import Mention, token_texts
 from pipelines.gazetteer import rules as entity_rules
 from pipelines.sentences import sentence_pipeline
 
@@ -282,15 +282,12 @@ class Trigger:
 
 
 class Paragraph:
-    """A paragraph's tokens (their text, lower case and whether a space follows, read once: spaCy
-    builds a new Token on every `doc[i]`) and its mentions as token spans in text order."""
+    """A paragraph's tokens (their text, lower case and whether a space follows, as recognition
+    read them: spaCy builds a new Token on every `doc[i]`) and its mentions as token spans in text order."""
 
     def __init__(self, doc: Doc, mentions: Sequence[Mention]) -> None:
         self.doc = doc
-        tokens = [(token.text, token.lower_, bool(token.whitespace_)) for token in doc]
-        self.words = [word for word, _, _ in tokens]
-        self.lower = [lower for _, lower, _ in tokens]
-        self.spaced = [spaced for _, _, spaced in tokens]
+        self.words, self.lower, self.spaced = token_texts(doc)
         spans = [(doc.char_span(m.start, m.end, alignment_mode="expand"), m) for m in mentions]
         self.spans = sorted((span.start, span.end, m) for span, m in spans if span is not None)
         self.starts = [start for start, _, _ in self.spans]

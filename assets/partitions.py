@@ -2,11 +2,15 @@
 
 import os
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from urllib.parse import quote, unquote
 
 import dagster as dg
-from dagster._core.storage.tags import ASSET_PARTITION_RANGE_END_TAG, ASSET_PARTITION_RANGE_START_TAG
+from dagster._core.storage.tags import (
+    ASSET_PARTITION_RANGE_END_TAG,
+    ASSET_PARTITION_RANGE_START_TAG,
+    PARTITION_NAME_TAG,
+)
 from sqlalchemy.exc import IntegrityError
 
 from pipelines.ingest import FileStamp, doc_id_for
@@ -47,6 +51,18 @@ def doc_id_for_key(partition_key: str) -> str:
 def partition_range_tags(first_key: str, last_key: str) -> dict[str, str]:
     """Run tags that make one run cover every partition from `first_key` to `last_key`."""
     return {ASSET_PARTITION_RANGE_START_TAG: first_key, ASSET_PARTITION_RANGE_END_TAG: last_key}
+
+
+def run_partition_keys(instance: dg.DagsterInstance, run_tags: Mapping[str, str]) -> list[str]:
+    """The seed files' partitions a run covers, by its tags: its partition, its range, or with
+    neither (checks run alone from the UI), every current file."""
+    if PARTITION_NAME_TAG in run_tags:
+        return [run_tags[PARTITION_NAME_TAG]]
+    keys = instance.get_dynamic_partitions(SEED_FILES)
+    first, last = run_tags.get(ASSET_PARTITION_RANGE_START_TAG), run_tags.get(ASSET_PARTITION_RANGE_END_TAG)
+    if first in keys and last in keys:
+        return keys[keys.index(first) : keys.index(last) + 1]
+    return keys
 
 
 def contiguous_ranges(ordered_keys: list[str], wanted: set[str]) -> list[tuple[str, str]]:

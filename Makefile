@@ -24,10 +24,10 @@ $(VENV)/.installed: pyproject.toml constraints.txt
 	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[dev]'
 	@touch $@
 
-# The instance's settings: no usage statistics (the product runs offline).
-$(DAGSTER_HOME)/dagster.yaml:
-	@mkdir -p $(@D)
-	@printf 'telemetry:\n  enabled: false\n' > $@
+# The instance's settings (assets/instance.py): no usage statistics (the product runs offline), and
+# an event log that stores a run's per-file materializations a batch at a time.
+$(DAGSTER_HOME)/dagster.yaml: $(VENV)/.installed assets/instance.py
+	$(BIN)/python -m assets.instance $(@D)
 
 run: install $(DAGSTER_HOME)/dagster.yaml
 	$(BIN)/newsevents run

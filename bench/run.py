@@ -22,6 +22,7 @@ import dagster as dg
 import duckdb
 from dagster._core.instance import InstanceRef
 
+from assets.instance import write_instance_settings
 from assets.sensors import SENSOR_INTERVAL_SECONDS
 from bench.corpus import article_name, generate, gum_sources, make_article, name_pool, seed_sources
 from bench.measure import Measured, median, python_module, run_measured
@@ -79,8 +80,7 @@ def main(argv: list[str] | None = None) -> int:
 
 def run_benchmark(root: Path, args: argparse.Namespace) -> None:
     seeds, warehouse, home = root / "seeds", root / "warehouse", root / "dagster_home"
-    home.mkdir()
-    (home / "dagster.yaml").write_text("telemetry:\n  enabled: false\n")
+    write_instance_settings(home)
     env = {"SEEDS_DIR": str(seeds), "WAREHOUSE_DIR": str(warehouse), "DAGSTER_HOME": str(home)}
     written = generate(seeds, args.n, PROJECT_ROOT / "seeds", args.gum, args.seed)
     words = sum(len(path.read_text(encoding="utf-8").split()) for path in written)

@@ -3,6 +3,7 @@ instance, and the real assets materialized into them."""
 
 import shutil
 from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager
 from pathlib import Path
 
 import dagster as dg
@@ -13,6 +14,7 @@ from assets.database import news_duckdb
 from assets.documents import seed_documents
 from assets.entities import resolved_entities
 from assets.events import coded_events
+from assets.instance import EVENT_LOG_STORAGE
 from assets.partitions import SEED_FILES, partition_range_tags, sync_seed_partitions
 from assets.resources import EntityRecognizer, SeedsFolder, Warehouse
 
@@ -33,10 +35,15 @@ def warehouse_dir(tmp_path: Path) -> Path:
     return tmp_path / "warehouse"
 
 
+def project_instance() -> AbstractContextManager[dg.DagsterInstance]:
+    """A real Dagster instance set up as `make` sets one up (assets/instance.py), in a temporary folder."""
+    return dg.instance_for_test(overrides={"event_log_storage": EVENT_LOG_STORAGE})
+
+
 @pytest.fixture
 def instance() -> Iterator[dg.DagsterInstance]:
     """A real Dagster instance with run and event storage in a temporary folder."""
-    with dg.instance_for_test() as test_instance:
+    with project_instance() as test_instance:
         yield test_instance
 
 
@@ -91,7 +98,7 @@ def seeds_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The seeds materialized once per session, for the tests that only read the warehouse."""
     root = tmp_path_factory.mktemp("built")
     shutil.copytree(SEEDS, root / "seeds")
-    with dg.instance_for_test() as session_instance:
+    with project_instance() as session_instance:
         result = materialize_all(session_instance, root / "seeds", root / "warehouse")
     assert result.success
     return root / "warehouse"

@@ -18,6 +18,7 @@ from typing import Any
 
 import pytest
 
+from assets.instance import write_instance_settings
 from warehouse.schema import TABLES, tables
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
@@ -121,8 +122,7 @@ def ui(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[int, Path]]:
     free port over the same instance; stopped with its whole process group afterwards."""
     root = tmp_path_factory.mktemp("ui")
     shutil.copytree(PROJECT_ROOT / "seeds", root / "seeds")
-    (root / "dagster_home").mkdir()
-    (root / "dagster_home" / "dagster.yaml").write_text("telemetry:\n  enabled: false\n")
+    write_instance_settings(root / "dagster_home")
     env = {
         **os.environ,
         "SEEDS_DIR": str(root / "seeds"),

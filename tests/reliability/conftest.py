@@ -15,6 +15,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from assets.instance import write_instance_settings
 from pipelines.text import lineage_violations
 
 # Each query counts the rows that break one invariant: zero in any complete state of the warehouse.
@@ -192,8 +193,7 @@ def start_cli_run(seeds_dir: Path, warehouse_dir: Path, dagster_home: Path, hash
         "DAGSTER_HOME": str(dagster_home),
         "PYTHONHASHSEED": str(hash_seed),  # set and dict order must not leak into the rows
     }
-    dagster_home.mkdir(exist_ok=True)
-    (dagster_home / "dagster.yaml").write_text("telemetry:\n  enabled: false\n")
+    write_instance_settings(dagster_home)
     return subprocess.Popen(
         [sys.executable, "-m", "assets.cli", "run"],
         env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True,

@@ -17,6 +17,7 @@ from dagster._core.storage.tags import ASSET_PARTITION_RANGE_END_TAG, ASSET_PART
 from assets.database import news_duckdb
 from assets.entities import resolved_entities
 from assets.events import coded_events
+from assets.instance import write_instance_settings
 from assets.partitions import SEED_FILES, sync_seed_partitions
 from assets.resources import SeedsFolder
 from warehouse.database import database_path
@@ -149,8 +150,7 @@ def test_a_backfill_split_into_two_runs_at_once_builds_the_warehouse_one_run_bui
     side by side in their own processes, then the corpus assets once; the same rows as one run."""
     articles(seeds_dir, first=0, count=5)
     home, split, single = tmp_path / "dagster_home", tmp_path / "split", tmp_path / "single"
-    home.mkdir()
-    (home / "dagster.yaml").write_text("telemetry:\n  enabled: false\n")
+    write_instance_settings(home)
     monkeypatch.setenv("DAGSTER_HOME", str(home))
     with dg.DagsterInstance.get() as instance:
         sync_seed_partitions(instance, SeedsFolder(path=str(seeds_dir)).files())

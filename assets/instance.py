@@ -11,12 +11,12 @@ one statement per shard in one transaction each, and the rows are the ones `stor
 `make ui` (and the daemon's runs) use it; any instance setting of Dagster's own still applies.
 """
 
+import json
 import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-import dagster as dg
 from dagster._core.events import ASSET_EVENTS
 from dagster._core.events.log import EventLogEntry
 from dagster._core.storage.event_log.schema import SqlEventLogStorageTable
@@ -27,8 +27,6 @@ from dagster._serdes import ConfigurableClassData
 EVENT_BATCH_SIZE = 1000
 BATCH_SIZE_VARIABLE = "DAGSTER_EVENT_BATCH_SIZE"
 SETTINGS_FILE = "dagster.yaml"
-# The `event_log_storage` setting of `dagster.yaml` (or of `dg.instance_for_test`'s overrides).
-EVENT_LOG_STORAGE = {"module": "assets.instance", "class": "BatchedSqliteEventLogStorage"}
 
 
 class BatchedSqliteEventLogStorage(SqliteEventLogStorage):
@@ -43,16 +41,10 @@ class BatchedSqliteEventLogStorage(SqliteEventLogStorage):
         super().__init__(base_dir, inst_data)
 
     @classmethod
-    def config_type(cls) -> dict:
-        return {"base_dir": dg.Field(dg.StringSource, is_required=False)}
-
-    @classmethod
     def from_config_value(
         cls, inst_data: ConfigurableClassData | None, config_value: dict
     ) -> "BatchedSqliteEventLogStorage":
-        """Dagster's own place for the run shards, `$DAGSTER_HOME/history/runs`, unless `base_dir` says otherwise."""
-        base_dir = config_value.get("base_dir") or os.path.join(os.environ["DAGSTER_HOME"], "history", "runs")
-        return cls(base_dir=base_dir, inst_data=inst_data)
+        return cls(inst_data=inst_data, **config_value)
 
     def store_event_batch(self, events: Sequence[EventLogEntry]) -> None:
         if not _asset_events_of_one_run(events):
@@ -86,15 +78,29 @@ def _latest_per_asset(events: Sequence[EventLogEntry], event_ids: list[int]) -> 
     return list(latest.values())
 
 
-def instance_settings() -> str:
+def event_log_storage(dagster_home: Path) -> dict:
+    """The `event_log_storage` setting of `dagster.yaml`: this storage, its run shards where
+    Dagster keeps its own (`history/runs` under the instance's folder)."""
+    base_dir = dagster_home.resolve() / "history" / "runs"
+    return {
+        "module": __spec__.name,
+        "class": BatchedSqliteEventLogStorage.__name__,
+        "config": {"base_dir": str(base_dir)},
+    }
+
+
+def instance_settings(dagster_home: Path) -> str:
     """The text of `dagster.yaml`: no usage statistics (the product runs offline), the batched event log."""
+    storage = event_log_storage(dagster_home)
     return (
         "telemetry:\n"
         "  enabled: false\n"
-        "# A run's per-partition materializations stored a batch at a time (assets/instance.py).\n"
+        "# A run's per-file materializations stored a batch at a time (assets/instance.py).\n"
         "event_log_storage:\n"
-        f"  module: {EVENT_LOG_STORAGE['module']}\n"
-        f"  class: {EVENT_LOG_STORAGE['class']}\n"
+        f"  module: {storage['module']}\n"
+        f"  class: {storage['class']}\n"
+        "  config:\n"
+        f"    base_dir: {json.dumps(storage['config']['base_dir'])}\n"
     )
 
 
@@ -102,7 +108,7 @@ def write_instance_settings(dagster_home: Path) -> Path:
     """Write `dagster.yaml` into `dagster_home` (created if missing) and return its path."""
     dagster_home.mkdir(parents=True, exist_ok=True)
     path = dagster_home / SETTINGS_FILE
-    path.write_text(instance_settings(), encoding="utf-8")
+    path.write_text(instance_settings(dagster_home), encoding="utf-8")
     return path
 
 

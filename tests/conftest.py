@@ -2,8 +2,9 @@
 instance, and the real assets materialized into them."""
 
 import shutil
+import tempfile
 from collections.abc import Callable, Iterator
-from contextlib import AbstractContextManager
+from contextlib import contextmanager
 from pathlib import Path
 
 import dagster as dg
@@ -14,7 +15,7 @@ from assets.database import news_duckdb
 from assets.documents import seed_documents
 from assets.entities import resolved_entities
 from assets.events import coded_events
-from assets.instance import EVENT_LOG_STORAGE
+from assets.instance import event_log_storage
 from assets.partitions import SEED_FILES, partition_range_tags, sync_seed_partitions
 from assets.resources import EntityRecognizer, SeedsFolder, Warehouse
 
@@ -35,9 +36,13 @@ def warehouse_dir(tmp_path: Path) -> Path:
     return tmp_path / "warehouse"
 
 
-def project_instance() -> AbstractContextManager[dg.DagsterInstance]:
+@contextmanager
+def project_instance() -> Iterator[dg.DagsterInstance]:
     """A real Dagster instance set up as `make` sets one up (assets/instance.py), in a temporary folder."""
-    return dg.instance_for_test(overrides={"event_log_storage": EVENT_LOG_STORAGE})
+    with tempfile.TemporaryDirectory() as home:
+        overrides = {"event_log_storage": event_log_storage(Path(home))}
+        with dg.instance_for_test(temp_dir=home, overrides=overrides) as test_instance:
+            yield test_instance
 
 
 @pytest.fixture

@@ -8,8 +8,14 @@ from pathlib import Path
 
 import dagster as dg
 import pytest
+from dagster._core.instance import InstanceRef
 
-from assets.instance import BATCH_SIZE_VARIABLE, BatchedSqliteEventLogStorage, write_instance_settings
+from assets.instance import (
+    BATCH_SIZE_VARIABLE,
+    BatchedSqliteEventLogStorage,
+    event_log_storage,
+    write_instance_settings,
+)
 from assets.partitions import SEED_FILES
 
 PER_FILE_TABLES = (
@@ -25,9 +31,8 @@ PER_FILE_TABLES = (
 def test_settings_file_loads_the_batched_event_log(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     home = tmp_path / "dagster_home"
     write_instance_settings(home)
-    monkeypatch.setenv("DAGSTER_HOME", str(home))
     monkeypatch.delenv(BATCH_SIZE_VARIABLE, raising=False)
-    with dg.DagsterInstance.get() as instance:
+    with dg.DagsterInstance.from_ref(InstanceRef.from_dir(str(home))) as instance:
         storage = instance.event_log_storage
         assert isinstance(storage, BatchedSqliteEventLogStorage)
         assert Path(storage._base_dir) == home / "history" / "runs"
@@ -61,10 +66,12 @@ def test_a_run_is_recorded_as_dagsters_own_event_log_records_it(tmp_path: Path, 
         shutil.copytree(originals, seeds_dir / copy)
     recorded = {}
     for name, overrides in {
-        "batched": {"event_log_storage": {"module": "assets.instance", "class": "BatchedSqliteEventLogStorage"}},
+        "batched": {"event_log_storage": event_log_storage(tmp_path / "batched_home")},
         "dagster": {},
     }.items():
-        with dg.instance_for_test(overrides=overrides) as instance:
+        home = tmp_path / f"{name}_home"
+        home.mkdir()
+        with dg.instance_for_test(temp_dir=str(home), overrides=overrides) as instance:
             assert materialize(instance, seeds_dir, tmp_path / name).success
             files = instance.get_dynamic_partitions(SEED_FILES)
             recorded[name] = _recorded(instance)

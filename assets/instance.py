@@ -11,12 +11,12 @@ one statement per shard in one transaction each, and the rows are the ones `stor
 `make ui` (and the daemon's runs) use it; any instance setting of Dagster's own still applies.
 """
 
-import json
 import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+import yaml
 from dagster._core.events import ASSET_EVENTS
 from dagster._core.events.log import EventLogEntry
 from dagster._core.storage.event_log.schema import SqlEventLogStorageTable
@@ -70,12 +70,13 @@ def _asset_events_of_one_run(events: Sequence[EventLogEntry]) -> bool:
 
 
 def _latest_per_asset(events: Sequence[EventLogEntry], event_ids: list[int]) -> list[tuple[EventLogEntry, int]]:
-    """Each asset's last event of the batch: its entry in the asset index is the last one written."""
+    """Each asset's last event of each kind in the batch, in event order: the asset index entry that
+    storing every event in turn leaves (an event's update sets the same columns as any other of its kind)."""
     latest = {
-        event.get_dagster_event().asset_key: (event, event_id)
+        (event.get_dagster_event().asset_key, event.dagster_event_type): (event, event_id)
         for event, event_id in zip(events, event_ids, strict=True)
     }
-    return list(latest.values())
+    return sorted(latest.values(), key=lambda pair: pair[1])
 
 
 def event_log_storage(dagster_home: Path) -> dict:
@@ -91,25 +92,16 @@ def event_log_storage(dagster_home: Path) -> dict:
 
 def instance_settings(dagster_home: Path) -> str:
     """The text of `dagster.yaml`: no usage statistics (the product runs offline), the batched event log."""
-    storage = event_log_storage(dagster_home)
-    return (
-        "telemetry:\n"
-        "  enabled: false\n"
-        "# A run's per-file materializations stored a batch at a time (assets/instance.py).\n"
-        "event_log_storage:\n"
-        f"  module: {storage['module']}\n"
-        f"  class: {storage['class']}\n"
-        "  config:\n"
-        f"    base_dir: {json.dumps(storage['config']['base_dir'])}\n"
+    settings = {"telemetry": {"enabled": False}, "event_log_storage": event_log_storage(dagster_home)}
+    return "# Written by `python -m assets.instance`; the event log is assets/instance.py's.\n" + yaml.safe_dump(
+        settings, sort_keys=False
     )
 
 
-def write_instance_settings(dagster_home: Path) -> Path:
-    """Write `dagster.yaml` into `dagster_home` (created if missing) and return its path."""
+def write_instance_settings(dagster_home: Path) -> None:
+    """Write `dagster.yaml` into `dagster_home`, created if missing."""
     dagster_home.mkdir(parents=True, exist_ok=True)
-    path = dagster_home / SETTINGS_FILE
-    path.write_text(instance_settings(dagster_home), encoding="utf-8")
-    return path
+    (dagster_home / SETTINGS_FILE).write_text(instance_settings(dagster_home), encoding="utf-8")
 
 
 if __name__ == "__main__":

@@ -239,10 +239,8 @@ def _undated_pairs(undated: list[Row], undated_in: Mapping[str, list[Row]]) -> I
         yield from ((event, other) for other in undated_in[event["doc_id"]][met[event["doc_id"]] :])
 
 
-def _coarser_dates(date: str | None) -> list[str | None]:
+def _coarser_dates(date: str) -> list[str | None]:
     """The dates a date is compatible with besides itself: unknown, and its year and month."""
-    if date is None:
-        return []
     return [None, *(date[:length] for length in DATE_LENGTHS.values() if length < len(date))]
 
 

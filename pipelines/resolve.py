@@ -78,10 +78,10 @@ class _People:
         """The persons whose surname may be a spelling of `surname` registered since the scan last
         looked, in order; the scan then covers them."""
         listed: dict[int, _Cluster] = {}
-        for position, key in enumerate(_initials(surname)):
+        for key in _initials(surname):
             entries = self.by_initial.get(key, [])
-            listed.update(entries[scan.seen[position] :])
-            scan.seen[position] = len(entries)
+            listed.update(entries[scan.seen.get(key, 0) :])
+            scan.seen[key] = len(entries)
         return [listed[k] for k in sorted(listed)]
 
 
@@ -89,7 +89,7 @@ class _People:
 class _Scan:
     """How far one query has looked through `_People` (a position per initial key), and its matches."""
 
-    seen: list[int] = field(default_factory=lambda: [0, 0])
+    seen: dict[tuple[str, str], int] = field(default_factory=dict)
     matches: list[_Cluster] = field(default_factory=list)
 
 

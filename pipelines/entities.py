@@ -1,5 +1,5 @@
-"""Named-entity recognition for news without a trained model: spaCy's tokenizer and Matcher, the
-gazetteer (`gazetteer.py`) and contextual rules (`lexicons/entities.toml`).
+"""Named-entity recognition for news without a trained model: spaCy's tokenizer, date patterns in
+the Matcher's format, the gazetteer (`gazetteer.py`) and contextual rules (`lexicons/entities.toml`).
 
 The recognizer reads one article at a time. It finds runs of capitalized words ("chunks"), cuts
 each chunk into known names (places, nationalities, organizations, people), organization and
@@ -15,22 +15,23 @@ import re
 import tomllib
 from bisect import bisect_right
 from collections import Counter
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
-from functools import cache, lru_cache
+from functools import cache, lru_cache, reduce
 from importlib import resources
 from itertools import pairwise
+from operator import or_
+from typing import NamedTuple
 from weakref import WeakKeyDictionary, ref
 
 import numpy
 import spacy
 from spacy.attrs import SENT_START
 from spacy.language import Language
-from spacy.matcher import Matcher
+from spacy.lexeme import Lexeme
 from spacy.tokens import Doc, Span, Token
 
 from pipelines.gazetteer import Entry, Gazetteer, Rules, gazetteer, is_common_word, rules
-from pipelines.sentences import sentence_pipeline
 
 # A name run of these many words or fewer, with no cue at all, is still taken as a person's name
 # when none of its words is common English.
@@ -129,7 +130,11 @@ class _DocMemo:
 
     def span_text(self, start: int, end: int) -> str:
         """The text of tokens start..end-1, as `doc[start:end].text`."""
-        return self.text[self.char_starts[start] : self.char_starts[end - 1] + len(self.words[end - 1])]
+        return self.text[self.char_starts[start] : self.char_end(end)]
+
+    def char_end(self, end: int) -> int:
+        """The character offset just past token end-1, as `doc[start:end].end_char`."""
+        return self.char_starts[end - 1] + len(self.words[end - 1])
 
     def sentence_start(self, i: int) -> int:
         """The first token of token i's sentence."""
@@ -765,7 +770,7 @@ def _mention(
     doc: Doc, start: int, end: int, label: str, method: str, confidence: float, entry: Entry | None, rule: Rules
 ) -> Mention:
     memo = _memo(doc)
-    char_end = memo.char_starts[end - 1] + len(memo.words[end - 1])
+    char_end = memo.char_end(end)
     actor = label in ("ORG", "PERSON")
     country = entry.country_iso3 if entry else (_country_of(doc, start, end, rule) if actor else None)
     sector = (entry.sector if entry else None) or (_sector(doc, start, end, rule) if actor else None)
@@ -1089,61 +1094,147 @@ def _date_patterns() -> list[list[dict[str, object]]]:
     return [expand(pattern) for pattern in dates["patterns"]]
 
 
-@cache
-def _date_matcher() -> Matcher:
-    matcher = Matcher(sentence_pipeline().vocab)
-    matcher.add("DATE", _date_patterns())
-    return matcher
+# How spaCy's Matcher reads each word attribute a date pattern tests, from the word's lexeme.
+_DATE_WORD_ATTRIBUTES: dict[str, Callable[[Lexeme], object]] = {
+    "TEXT": lambda lexeme: lexeme.orth_,
+    "LOWER": lambda lexeme: lexeme.lower_,
+    "LIKE_NUM": lambda lexeme: lexeme.like_num,
+}
+# Token keys a date pattern may hold that test no word.
+_CONTEXT = frozenset({"OP", "IS_SENT_START"})
+# A word's attributes by name, as the date patterns test them.
+WordAttributes = dict[str, object]
+
+
+class _TokenRange(NamedTuple):
+    """A match's token range, as `spacy.util.filter_spans` reads a Span."""
+
+    start: int
+    end: int
 
 
 @dataclass(frozen=True)
-class _WordTest:
-    """What a token a pattern cannot do without must be: its text (or lower case) one of `words`,
-    or matching `regex` as the Matcher's REGEX does (a search)."""
+class _DateToken:
+    """One token of a date pattern: the bit its words carry, whether it may be left out, and
+    whether it must not start a sentence (IS_SENT_START false)."""
 
-    lower: bool
-    words: frozenset[str] = frozenset()
-    regex: re.Pattern[str] | None = None
+    bit: int
+    optional: bool
+    mid_sentence: bool
 
-    def passed_by_one_of(self, texts: set[str], lowers: set[str]) -> bool:
-        candidates = lowers if self.lower else texts
-        if self.regex is not None:
-            return any(self.regex.search(word) for word in candidates)
-        return not self.words.isdisjoint(candidates)
+
+class _DateFinder:
+    """Every match of every date pattern, as spaCy's Matcher finds them (each optional token taken
+    or left out), from one bit mask per distinct word: the Matcher calls a Python predicate per
+    token, pattern token and IN or REGEX test, which cost more than the rest of recognition."""
+
+    def __init__(self, patterns: list[list[dict[str, object]]]) -> None:
+        self.tests: list[list[Callable[[WordAttributes], bool]]] = []
+        self.patterns = [[self._token(token) for token in pattern] for pattern in patterns]
+        # Per pattern: the bits of its required tokens, and those a match's first token may carry.
+        self.required = [_required_bits(pattern) for pattern in self.patterns]
+        self.first = [_first_bits(pattern) for pattern in self.patterns]
+        self.any_first = reduce(or_, self.first, 0)
+        self.masks: dict[str, int] = {}
+        self.starting: dict[int, list[list[_DateToken]]] = {}
+
+    def _token(self, token: dict[str, object]) -> _DateToken:
+        if token.get("IS_SENT_START", False) or token.get("OP", "1") not in ("1", "?"):
+            raise ValueError(f"the date finder cannot match {token}")
+        self.tests.append([_word_test(key, value) for key, value in token.items() if key not in _CONTEXT])
+        return _DateToken(1 << (len(self.tests) - 1), token.get("OP") == "?", "IS_SENT_START" in token)
+
+    def may_match(self, doc: Doc) -> bool:
+        """Some pattern finds in the doc a word for each token it requires."""
+        words = set(_memo(doc).words)
+        for word in words.difference(self.masks):
+            self.masks[word] = self._mask(doc.vocab[word])
+        found = reduce(or_, map(self.masks.__getitem__, words), 0)
+        return any(required & found == required for required in self.required)
+
+    def _mask(self, lexeme: Lexeme) -> int:
+        """The bits of the pattern tokens the word passes, worked out once per word."""
+        word = {key: read(lexeme) for key, read in _DATE_WORD_ATTRIBUTES.items()}
+        return sum(1 << bit for bit, tests in enumerate(self.tests) if all(test(word) for test in tests))
+
+    def matches(self, doc: Doc) -> list[_TokenRange]:
+        """The token ranges of every match (the doc's words must have masks: `may_match` first)."""
+        memo = _memo(doc)
+        masks = list(map(self.masks.__getitem__, memo.words))
+        starts = set(memo.sentence_starts)
+        found = []
+        for i in [i for i, mask in enumerate(masks) if mask & self.any_first]:
+            for pattern in self._patterns_starting(masks[i]):
+                found += [_TokenRange(i, end) for end in _match_ends(pattern, masks, starts, i) if end > i]
+        return found
+
+    def _patterns_starting(self, mask: int) -> list[list[_DateToken]]:
+        """The patterns a match may start with a word of this mask, found once per mask."""
+        patterns = self.starting.get(mask)
+        if patterns is None:
+            patterns = self.starting[mask] = [
+                p for p, first in zip(self.patterns, self.first, strict=True) if mask & first
+            ]
+        return patterns
+
+
+def _word_test(attribute: str, value: object) -> Callable[[WordAttributes], bool]:
+    """A pattern's test of one attribute as the Matcher makes it: equal, IN a list, or a REGEX search."""
+    if isinstance(value, dict) and set(value) == {"IN"}:
+        members = frozenset(value["IN"])
+        return lambda word: word[attribute] in members
+    if isinstance(value, dict) and set(value) == {"REGEX"}:
+        regex = re.compile(value["REGEX"])
+        return lambda word: regex.search(word[attribute]) is not None
+    if isinstance(value, dict):
+        raise ValueError(f"the date finder cannot test {value}")
+    return lambda word: word[attribute] == value
+
+
+def _required_bits(pattern: list[_DateToken]) -> int:
+    return sum(token.bit for token in pattern if not token.optional)
+
+
+def _first_bits(pattern: list[_DateToken]) -> int:
+    """The bits of the tokens up to and including the first required one."""
+    bits = 0
+    for token in pattern:
+        bits |= token.bit
+        if not token.optional:
+            break
+    return bits
+
+
+def _match_ends(pattern: list[_DateToken], masks: list[int], sentence_starts: set[int], start: int) -> set[int]:
+    """Where the pattern's matches from token `start` end, each optional token taken or left out."""
+    ends = {start}
+    for token in pattern:
+        taken = {
+            i + 1
+            for i in ends
+            if i < len(masks) and masks[i] & token.bit and not (token.mid_sentence and i in sentence_starts)
+        }
+        ends = taken | ends if token.optional else taken
+        if not ends:
+            break
+    return ends
 
 
 @cache
-def _date_pattern_tests() -> tuple[tuple[_WordTest, ...], ...]:
-    """For each date pattern, the word tests of its required tokens (those without an optional or
-    negated operator); only TEXT and LOWER are tested, every other attribute is assumed to pass."""
-    return tuple(tuple(test for token in pattern for test in _word_tests(token)) for pattern in _date_patterns())
-
-
-def _word_tests(token: dict[str, object]) -> Iterator[_WordTest]:
-    if token.get("OP", "1") not in ("1", "+"):
-        return
-    for attribute, lower in (("TEXT", False), ("LOWER", True)):
-        value = token.get(attribute)
-        if isinstance(value, str):
-            yield _WordTest(lower, frozenset({value}))
-        elif isinstance(value, dict) and "IN" in value:
-            yield _WordTest(lower, frozenset(value["IN"]))
-        elif isinstance(value, dict) and "REGEX" in value:
-            yield _WordTest(lower, regex=re.compile(value["REGEX"]))
+def _date_finder() -> _DateFinder:
+    return _DateFinder(_date_patterns())
 
 
 def _may_hold_dates(doc: Doc) -> bool:
     """Whether some date pattern finds every token it requires in the doc: most paragraphs name no
-    date, and this costs a set look-up per pattern where the Matcher tries every pattern at every token."""
-    memo = _memo(doc)
-    texts, lowers = set(memo.words), set(memo.lowers)
-    return any(all(test.passed_by_one_of(texts, lowers) for test in tests) for tests in _date_pattern_tests())
+    date, and this costs a look-up per distinct word where matching tries patterns at tokens."""
+    return _date_finder().may_match(doc)
 
 
 def _dates(doc: Doc) -> list[Mention]:
     """DATE mentions: explicit dates, months, years, weekdays and relative expressions."""
     if not _may_hold_dates(doc):
         return []
-    matches = _date_matcher()(doc, as_spans=True)
-    spans = spacy.util.filter_spans(matches)
-    return [Mention(span.start_char, span.end_char, "DATE", "rule:date", 0.9) for span in spans]
+    memo = _memo(doc)
+    spans = spacy.util.filter_spans(_date_finder().matches(doc))
+    return [Mention(memo.char_starts[start], memo.char_end(end), "DATE", "rule:date", 0.9) for start, end in spans]

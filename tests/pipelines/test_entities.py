@@ -4,15 +4,25 @@ the optional trained spaCy model merged into the rules; determinism and lineage.
 from __future__ import annotations
 
 import random
+from functools import cache
 from pathlib import Path
 
 import pytest
 import spacy
 from spacy.language import Language
+from spacy.matcher import Matcher
 from spacy.training import Example
 
 from pipelines.documents import AcceptedDocument, process_seed_bytes
-from pipelines.entities import Mention, _date_matcher, _may_hold_dates, _sentence_starts, load_model, recognize
+from pipelines.entities import (
+    Mention,
+    _date_finder,
+    _date_patterns,
+    _may_hold_dates,
+    _sentence_starts,
+    load_model,
+    recognize,
+)
 from pipelines.sentences import sentence_pipeline
 
 Found = list[tuple[str, str]]
@@ -349,15 +359,37 @@ def test_dates_are_date_spans(text: str, dates: list[str]) -> None:
     assert [surface for surface, label in found(text) if label == "DATE"] == dates
 
 
+@cache
+def _date_matcher() -> Matcher:
+    """spaCy's Matcher with the date patterns: what the recognizer's date finder must match alike."""
+    matcher = Matcher(sentence_pipeline().vocab)
+    matcher.add("DATE", _date_patterns())
+    return matcher
+
+
+DATE_TEXTS = [
+    *(param.values[0] for param in DATES),
+    "The ministers met for the second time; talks end Friday night.",
+    "It happened two years ago, at the end of last year, or late-May.",
+    "He said 1990s policies failed on 3rd March, 2017.",
+]
+
+
 @pytest.mark.parametrize(
     "text",
     [
-        *(param.values[0] for param in DATES),
-        "The ministers met for the second time; talks end Friday night.",
-        "It happened two years ago, at the end of last year, or late-May.",
-        "He said 1990s policies failed on 3rd March, 2017.",
+        *DATE_TEXTS,
+        "May said so. Talks end in May; on Monday, January 23 - 24, 2017 or 23-24 Jan. 2017, days ago.",
+        "Friday, July 21 2017, mid - October, Sept. 3rd, and the start of next decade, three weeks ago.",
     ],
 )
+def test_the_date_finder_matches_every_span_spacys_matcher_does(text: str) -> None:
+    doc = sentence_pipeline()(text)
+    assert _may_hold_dates(doc)
+    assert set(_date_finder().matches(doc)) == {(start, end) for _, start, end in _date_matcher()(doc)}
+
+
+@pytest.mark.parametrize("text", DATE_TEXTS)
 def test_the_date_prefilter_never_skips_a_paragraph_the_matcher_finds_dates_in(text: str) -> None:
     doc = sentence_pipeline()(text)
     assert _date_matcher()(doc)

@@ -54,7 +54,7 @@ REASON_WORDS = {
 }  # fmt: skip
 # What a warehouse folder may hold after a run; anything else was written where it should not be.
 WAREHOUSE_FILES = re.compile(
-    r"news\.duckdb|briefing\.html|\.lock|\.commits|parquet|parquet/[a-z_]+"
+    r"news\.duckdb|briefing\.html|\.lock|\.commits|\.snapshots|\.snapshots/[a-z_]+\.parquet|parquet|parquet/[a-z_]+"
     r"|parquet/[a-z_]+/(?:[0-9a-f]{16}|_schema|corpus)\.parquet"
 )
 

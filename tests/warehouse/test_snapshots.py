@@ -1,0 +1,162 @@
+"""Per-document tables' snapshots: reads through them give exactly what reading every file gives,
+whatever changed since, whatever state the snapshot is in."""
+
+import shutil
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+
+from warehouse import parquet
+from warehouse.database import rebuild_database
+from warehouse.parquet import (
+    partition_ids,
+    partition_path,
+    read_partitions,
+    snapshot_path,
+    write_partition,
+)
+from warehouse.schema import arrow_table, tables
+
+
+def sentence_rows(doc_id: str, n: int, word: str = "s") -> list[dict]:
+    """n sentences in reverse order, so that a file's row order is not the sorted one."""
+    return [
+        {"doc_id": doc_id, "sentence_idx": i, "char_start": i * 10, "char_end": i * 10 + 5, "text": f"{word}{i}",
+         "paragraph_idx": 0}
+        for i in reversed(range(n))
+    ]  # fmt: skip
+
+
+def write_sentences(warehouse_dir: Path, doc_id: str, n: int, word: str = "s") -> None:
+    write_partition(warehouse_dir, "sentences", doc_id, arrow_table("sentences", sentence_rows(doc_id, n, word)))
+
+
+def direct_read(warehouse_dir: Path, table: str, ids: set[str] | None = None) -> pa.Table:
+    """What the files hold, each read on its own, ids in order."""
+    wanted = partition_ids(warehouse_dir, table) if ids is None else ids
+    paths = [partition_path(warehouse_dir, table, pid) for pid in sorted(wanted)]
+    schema = tables()[table].arrow_schema
+    return pa.concat_tables(
+        [schema.empty_table()] + [pq.read_table(path).cast(schema) for path in paths if path.exists()]
+    )
+
+
+def held_ids(warehouse_dir: Path, table: str) -> list[str]:
+    return [pid for pid, *_ in parquet._open_snapshot(warehouse_dir, table).held.items()]
+
+
+@pytest.fixture
+def refresh_always(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every read that finds a changed file writes the snapshot anew, however few files changed."""
+    monkeypatch.setattr(parquet, "SNAPSHOT_SLACK", 0)
+
+
+@pytest.fixture
+def five_documents(warehouse_dir: Path, refresh_always: None) -> Path:
+    """Five documents' sentences, and a snapshot holding all of them."""
+    for number, doc_id in enumerate(["e5", "a1", "c3", "b2", "d4"]):
+        write_sentences(warehouse_dir, doc_id, number + 1)
+    read_partitions(warehouse_dir, "sentences")
+    assert held_ids(warehouse_dir, "sentences") == ["a1", "b2", "c3", "d4", "e5"]
+    return warehouse_dir
+
+
+def change_files(warehouse_dir: Path) -> None:
+    """Replace one file with rows of the same size, one with more rows, delete one, add one."""
+    write_sentences(warehouse_dir, "b2", 4, word="t")
+    write_sentences(warehouse_dir, "c3", 7)
+    partition_path(warehouse_dir, "sentences", "d4").unlink()
+    write_sentences(warehouse_dir, "c9", 2)
+
+
+def test_a_snapshot_read_equals_reading_every_file(five_documents: Path) -> None:
+    assert read_partitions(five_documents, "sentences").equals(direct_read(five_documents, "sentences"))
+
+
+def test_added_replaced_and_deleted_files_are_read_as_they_are_now(
+    five_documents: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    change_files(five_documents)
+    monkeypatch.setattr(parquet, "SNAPSHOT_SLACK", 100)
+    assert read_partitions(five_documents, "sentences").equals(direct_read(five_documents, "sentences"))
+    assert held_ids(five_documents, "sentences") == ["a1", "b2", "c3", "d4", "e5"]  # stale, not rewritten
+    monkeypatch.setattr(parquet, "SNAPSHOT_SLACK", 0)
+    assert read_partitions(five_documents, "sentences").equals(direct_read(five_documents, "sentences"))
+    assert held_ids(five_documents, "sentences") == ["a1", "b2", "c3", "c9", "e5"]
+    assert read_partitions(five_documents, "sentences").equals(direct_read(five_documents, "sentences"))
+
+
+def test_a_partial_read_gives_the_wanted_files_and_keeps_the_others_in_the_snapshot(five_documents: Path) -> None:
+    change_files(five_documents)
+    wanted = {"c3", "a1", "d4", "missing"}
+    read = read_partitions(five_documents, "sentences", wanted)
+    assert read.equals(direct_read(five_documents, "sentences", wanted))
+    assert held_ids(five_documents, "sentences") == ["a1", "b2", "c3", "e5"]
+    assert read_partitions(five_documents, "sentences", {"b2", "c9"}).equals(
+        direct_read(five_documents, "sentences", {"b2", "c9"})
+    )
+    assert read_partitions(five_documents, "sentences").equals(direct_read(five_documents, "sentences"))
+
+
+def test_a_read_of_a_few_documents_decodes_only_their_row_groups(
+    warehouse_dir: Path, refresh_always: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(parquet, "SNAPSHOT_GROUP_BYTES", 1)
+    for number in range(20):
+        write_sentences(warehouse_dir, f"d{number:02d}", number % 4 + 1)
+    read_partitions(warehouse_dir, "sentences")
+    assert pq.ParquetFile(snapshot_path(warehouse_dir, "sentences")).metadata.num_row_groups > 20
+    for wanted in ({"d03"}, {"d00", "d07", "d19"}, {f"d{number:02d}" for number in range(5, 12)}):
+        assert read_partitions(warehouse_dir, "sentences", wanted).equals(
+            direct_read(warehouse_dir, "sentences", wanted)
+        )
+
+
+def test_an_older_snapshot_written_last_by_a_slower_reader_is_still_read_correctly(five_documents: Path) -> None:
+    older = snapshot_path(five_documents, "sentences").read_bytes()
+    change_files(five_documents)
+    read_partitions(five_documents, "sentences")
+    snapshot_path(five_documents, "sentences").write_bytes(older)
+    assert read_partitions(five_documents, "sentences").equals(direct_read(five_documents, "sentences"))
+
+
+@pytest.mark.parametrize("damage", ["garbage", "truncated", "no_stamps", "missing_column", "wrong_row_count"])
+def test_a_damaged_or_foreign_snapshot_is_ignored_and_written_anew(five_documents: Path, damage: str) -> None:
+    path = snapshot_path(five_documents, "sentences")
+    rows = pq.read_table(path)
+    stamps = pq.ParquetFile(path).metadata.metadata[parquet.SNAPSHOT_KEY.encode()].decode()
+    damages = {
+        "garbage": lambda: path.write_bytes(b"not a parquet file"),
+        "truncated": lambda: path.write_bytes(path.read_bytes()[:-100]),
+        "no_stamps": lambda: pq.write_table(rows, path),
+        "missing_column": lambda: write_with_stamps(path, rows.drop_columns(["paragraph_idx"]), stamps),
+        "wrong_row_count": lambda: write_with_stamps(path, rows.slice(1), stamps),
+    }
+    damages[damage]()
+    assert read_partitions(five_documents, "sentences").equals(direct_read(five_documents, "sentences"))
+    assert held_ids(five_documents, "sentences") == ["a1", "b2", "c3", "d4", "e5"]
+
+
+def write_with_stamps(path: Path, rows: pa.Table, stamps: str) -> None:
+    with pq.ParquetWriter(path, rows.schema) as writer:
+        writer.write_table(rows)
+        writer.add_key_value_metadata({parquet.SNAPSHOT_KEY: stamps})
+
+
+def test_a_snapshot_that_cannot_be_written_only_costs_speed(five_documents: Path) -> None:
+    shutil.rmtree(snapshot_path(five_documents, "sentences").parent)
+    snapshot_path(five_documents, "sentences").parent.write_text("a file where the folder should be")
+    change_files(five_documents)
+    assert read_partitions(five_documents, "sentences").equals(direct_read(five_documents, "sentences"))
+
+
+def test_the_rebuild_clears_temporary_snapshots(five_documents: Path) -> None:
+    leftover = snapshot_path(five_documents, "sentences").with_name("sentences.parquet.tmp-dead")
+    leftover.write_bytes(b"half a snapshot")
+    rebuild_database(five_documents)
+    assert not leftover.exists()
+    with duckdb.connect(str(five_documents / "news.duckdb"), read_only=True) as con:
+        assert con.execute("SELECT count(*) FROM sentences").fetchone() == (15,)

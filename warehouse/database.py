@@ -17,14 +17,15 @@ import duckdb
 
 from warehouse.lock import warehouse_lock
 from warehouse.parquet import (
+    corpus_path,
     finish_interrupted_commits,
     fsync_path,
     prune_partitions,
+    read_partitions,
     remove_temporary_files,
-    table_files,
     write_schema_files,
 )
-from warehouse.schema import TABLES, schema_sql, views_sql
+from warehouse.schema import CORPUS_TABLES, PARTITIONED_TABLES, TABLES, schema_sql, views_sql
 
 DATABASE_FILE = "news.duckdb"
 BUILDING_SUFFIX = ".building"
@@ -62,12 +63,16 @@ def rebuild_database(warehouse_dir: Path, keep_partitions: Iterable[str] | None 
 
 
 def _build(warehouse_dir: Path, target: Path) -> dict[str, int]:
-    """Create the tables, load their Parquet files, then compute the views' tables. The schema and
-    the views are each one transaction: one commit instead of one per statement (each a flush)."""
+    """Create the tables, load their rows, then compute the views' tables. A per-document table's
+    rows come from its snapshot and the files changed since (`read_partitions`), not one file per
+    document. The schema and the views are each one transaction: one commit instead of one per
+    statement (each a flush)."""
     with duckdb.connect(str(target)) as con:
         _in_one_transaction(con, schema_sql())
-        for table in TABLES:
-            _load(con, table, [str(path) for path in table_files(warehouse_dir, table)])
+        for table in PARTITIONED_TABLES:
+            con.from_arrow(read_partitions(warehouse_dir, table)).insert_into(table)
+        for table in CORPUS_TABLES:
+            _load_corpus(con, warehouse_dir, table)
         _in_one_transaction(con, views_sql())
         counts = {table: con.execute(f"SELECT count(*) FROM {table}").fetchone()[0] for table in TABLES}
         con.execute("CHECKPOINT")
@@ -81,19 +86,12 @@ def _in_one_transaction(con: duckdb.DuckDBPyConnection, sql: str) -> None:
     con.execute("COMMIT")
 
 
-def _load(con: duckdb.DuckDBPyConnection, table: str, files: list[str]) -> None:
-    """Insert a table's files in one parallel scan. The scan takes its columns from the first file
-    and fails on a later file that lacks one; files written before a column was added (null there)
-    are then matched by name instead, which reads every file's schema first, one at a time."""
-    if not files:
-        return
-    if con.read_parquet(files[0]).columns == con.table(table).columns:
-        try:
-            con.execute(f"INSERT INTO {table} SELECT * FROM read_parquet(?)", [files])
-            return
-        except duckdb.InvalidInputException:
-            pass  # a file's columns differ from the first's: matched by name below
-    con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM read_parquet(?, union_by_name = true)", [files])
+def _load_corpus(con: duckdb.DuckDBPyConnection, warehouse_dir: Path, table: str) -> None:
+    """Insert a corpus table's file, its columns matched by name: a file written before a column was
+    added loads with null there."""
+    path = corpus_path(warehouse_dir, table)
+    if path.exists():
+        con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM read_parquet(?)", [str(path)])
 
 
 def _remove_abandoned_builds(warehouse_dir: Path) -> None:

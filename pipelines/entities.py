@@ -20,15 +20,16 @@ from dataclasses import dataclass, replace
 from functools import cache, lru_cache, reduce
 from importlib import resources
 from itertools import pairwise
-from operator import or_
+from operator import add, or_
 from typing import NamedTuple
 from weakref import WeakKeyDictionary, ref
 
 import numpy
 import spacy
-from spacy.attrs import SENT_START
+from spacy.attrs import IDX, LOWER, ORTH, SENT_START, SPACY
 from spacy.language import Language
 from spacy.lexeme import Lexeme
+from spacy.strings import StringStore
 from spacy.tokens import Doc, Span, Token
 
 from pipelines.gazetteer import Entry, Gazetteer, Rules, gazetteer, is_common_word, rules
@@ -109,19 +110,20 @@ class _DocMemo:
     """What the rules read of one doc again and again, worked out once per doc: spaCy joins the
     tokens anew on each `doc.text` and walks the tokens to a token's sentence on each `token.sent`,
     which made recognition quadratic in a paragraph's length (a 5 MB line never finished). Each
-    token's text, lower case and offset are read once too: spaCy builds a new Token object on every
-    `doc[i]`. It holds no reference to its doc, so the doc and its memo go together."""
+    token's text, lower case and offset are read once too, from one array of the doc instead of a
+    Token object per token (spaCy builds a new one on every `doc[i]`). It holds no reference to its
+    doc, so the doc and its memo go together."""
 
     def __init__(self, doc: Doc) -> None:
-        self.text = doc.text
+        orths, lowers, self.char_starts, spaces = doc.to_array([ORTH, LOWER, IDX, SPACY]).T.tolist() or [[]] * 4
+        self.words = _strings(orths, doc.vocab.strings)
+        self.lowers = _strings(lowers, doc.vocab.strings)
+        self.spaced = list(map(bool, spaces))
+        # As `doc.text` joins them: each token's text and a space where one follows it.
+        self.text = "".join(map(add, self.words, map(_SPACE.__getitem__, spaces)))
+        self.capitalized = _capitals(self.words)
         self.sentence_starts = _sentence_starts(doc)
         self.countries_named: dict[tuple[int, str], bool] = {}
-        tokens = [(token.text, token.lower_, token.idx, bool(token.whitespace_)) for token in doc]
-        self.words = [word for word, _, _, _ in tokens]
-        self.lowers = [lower for _, lower, _, _ in tokens]
-        self.char_starts = [start for _, _, start, _ in tokens]
-        self.spaced = [spaced for _, _, _, spaced in tokens]
-        self.capitalized = [_is_capitalized_word(word) for word in self.words]
 
     def sentences(self, doc: Doc) -> Iterator[Span]:
         """The doc's sentences, as `doc.sents` gives them."""
@@ -159,6 +161,27 @@ def _sentence_starts(doc: Doc) -> list[int]:
         return []
     flags = doc.to_array(SENT_START)
     return [0, *(int(i) + 1 for i in numpy.flatnonzero(flags[1:] == 1))]
+
+
+# Strings by their hash in spaCy's string store, and whether a word is capitalized: the same words
+# come back in every article, so each is looked up (or tested) once.
+_STRINGS: dict[int, str] = {}
+_CAPITALIZED: dict[str, bool] = {}
+_SPACE = ("", " ")
+
+
+def _strings(hashes: list[int], store: StringStore) -> list[str]:
+    """The strings of `hashes`, as the doc's tokens give them."""
+    for missing in set(hashes).difference(_STRINGS):
+        _STRINGS[missing] = store[missing]
+    return list(map(_STRINGS.__getitem__, hashes))
+
+
+def _capitals(words: list[str]) -> list[bool]:
+    """Whether each word is capitalized (`_is_capitalized_word`)."""
+    for word in set(words).difference(_CAPITALIZED):
+        _CAPITALIZED[word] = _is_capitalized_word(word)
+    return list(map(_CAPITALIZED.__getitem__, words))
 
 
 _MEMOS: WeakKeyDictionary[Doc, _DocMemo] = WeakKeyDictionary()

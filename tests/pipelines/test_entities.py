@@ -19,6 +19,7 @@ from pipelines.entities import (
     _date_finder,
     _date_patterns,
     _may_hold_dates,
+    _memo,
     _sentence_starts,
     load_model,
     recognize,
@@ -402,6 +403,19 @@ def test_the_date_prefilter_never_skips_a_paragraph_the_matcher_finds_dates_in(t
 def test_sentence_starts_are_those_of_doc_sents(text: str) -> None:
     doc = sentence_pipeline()(text)
     assert _sentence_starts(doc) == [sentence.start for sentence in doc.sents]
+
+
+@pytest.mark.parametrize(
+    "text", ["", "One.", "Two  spaces,\n\na break and\ttabs ", "Ünïcode: Sedat Önal — “quoted” talks in Aleppo’s east"]
+)
+def test_the_memo_reads_each_token_as_spacy_gives_it(text: str) -> None:
+    doc = sentence_pipeline()(text)
+    memo = _memo(doc)
+    assert memo.text == doc.text
+    assert memo.words == [token.text for token in doc]
+    assert memo.lowers == [token.lower_ for token in doc]
+    assert memo.char_starts == [token.idx for token in doc]
+    assert memo.spaced == [bool(token.whitespace_) for token in doc]
 
 
 @pytest.mark.parametrize(

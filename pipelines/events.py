@@ -130,6 +130,11 @@ class TriggerEntry:
     nominal: bool
 
 
+# A description that stands for earlier names: its kind ("group", "person", "government"), its
+# words and the sector it gives.
+Description = tuple[str, tuple[str, ...], str | None]
+
+
 @dataclass(frozen=True)
 class EventLexicon:
     """`lexicons/events.toml`, tokenized and inflected."""
@@ -168,10 +173,8 @@ class EventLexicon:
     refusals: frozenset[str]
     offers: frozenset[str]
     announcements: frozenset[str]
-    group_descriptions: tuple[tuple[str, ...], ...]
-    description_starts: frozenset[str]
-    person_descriptions: frozenset[tuple[str, ...]]
-    government_descriptions: dict[tuple[str, ...], str]
+    # Descriptions by their first word, in the order they are tried at a word.
+    descriptions: dict[str, tuple[Description, ...]]
 
 
 @cache
@@ -211,16 +214,29 @@ def event_lexicon() -> EventLexicon:
         refusals=frozenset(modality["refusals"]),
         offers=frozenset(modality["offers"]),
         announcements=frozenset(modality["announcements"]),
-        group_descriptions=tuple(sorted({_tokens(d) for d in data["coreference"]["groups"]}, key=len, reverse=True)),
-        person_descriptions=frozenset(_tokens(d) for d in data["coreference"]["persons"]),
-        description_starts=frozenset(
-            _tokens(d)[0] for kind in ("groups", "persons", "governments") for d in data["coreference"][kind]
-        ),
-        government_descriptions={
-            _tokens(d): sector
-            for d, sector in sorted(data["coreference"]["governments"].items(), key=lambda item: -len(_tokens(item[0])))
-        },
+        descriptions=_descriptions(data["coreference"]),
     )
+
+
+def _descriptions(coreference: dict) -> dict[str, tuple[Description, ...]]:
+    """The [coreference] descriptions by their first word, in the order they are tried: groups
+    (longest first), persons (one word each: "he"), governments (longest first). One look-up per
+    word instead of a comparison per description ("the" starts many)."""
+    groups = sorted({_tokens(d) for d in coreference["groups"]}, key=len, reverse=True)
+    persons = sorted(words for words in {_tokens(d) for d in coreference["persons"]} if len(words) == 1)
+    governments = {
+        _tokens(d): sector
+        for d, sector in sorted(coreference["governments"].items(), key=lambda item: -len(_tokens(item[0])))
+    }
+    ordered: list[Description] = [
+        *(("group", words, None) for words in groups),
+        *(("person", words, None) for words in persons),
+        *(("government", words, sector) for words, sector in governments.items()),
+    ]
+    by_first: dict[str, list[Description]] = {}
+    for description in ordered:
+        by_first.setdefault(description[1][0], []).append(description)
+    return {first: tuple(descriptions) for first, descriptions in by_first.items()}
 
 
 def _tokens(phrase: str) -> tuple[str, ...]:
@@ -335,7 +351,7 @@ class Sentence:
         named = self._named = list(self._phrases())
         described = list(self._descriptions(named))
         self.phrases = [
-            replace(p, before_noun_event=any(p.start < k <= p.end for k in nominal_starts))
+            replace(p, before_noun_event=True) if any(p.start < k <= p.end for k in nominal_starts) else p
             for p in sorted(named + described, key=lambda p: p.start)
         ]
 
@@ -376,7 +392,7 @@ class Sentence:
         self, i: int, covered: set[int]
     ) -> tuple[tuple[str, ...], tuple[Mention, ...], str | None] | None:
         """The description starting at token i, the names it stands for, and the sector it gives."""
-        if i in covered or self.lower[i] not in self.lex.description_starts:
+        if i in covered or self.lower[i] not in self.lex.descriptions:
             return None
         kind, words, sector = self._description_words(i)
         if not words:
@@ -401,14 +417,9 @@ class Sentence:
 
     def _description_words(self, i: int) -> tuple[str, tuple[str, ...], str | None]:
         """Which kind of description starts at token i, its words, and its sector."""
-        for words in self.lex.group_descriptions:
+        for kind, words, sector in self.lex.descriptions[self.lower[i]]:
             if tuple(self.lower[i : i + len(words)]) == words:
-                return "group", words, None
-        if (self.lower[i],) in self.lex.person_descriptions:
-            return "person", (self.lower[i],), None
-        for words, sector in self.lex.government_descriptions.items():
-            if tuple(self.lower[i : i + len(words)]) == words:
-                return "government", words, sector
+                return kind, words, sector
         return "", (), None
 
     def _lists(self, phrases: list[Phrase]) -> list[tuple[Mention, ...]]:
@@ -552,7 +563,7 @@ class Sentence:
     def _triggers(self) -> Iterator[Trigger]:
         i = self.span.start
         while i < self.span.end:
-            entry = self._trigger_at(i)
+            entry = self._trigger_at(i) if self.lower[i] in self.lex.triggers else None
             if entry is None:
                 i += 1
                 continue

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 import tomllib
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
@@ -514,12 +514,32 @@ def _best_known(doc: Doc, k: int, end: int, gaz: Gazetteer, rule: Rules) -> _Pie
 
 def _gazetteer_piece(doc: Doc, k: int, end: int, gaz: Gazetteer) -> _Piece | None:
     memo = _memo(doc)
-    for n in range(min(gaz.max_tokens, end - k), 0, -1):
+    for n in range(_surface_prefix_tokens(memo, k, min(gaz.max_tokens, end - k), gaz), 0, -1):
         entries = [e for e in gaz.lookup(memo.span_text(k, k + n)) if not _town_in_a_name(doc, k, e, gaz)]
         if entries:
             entry = _pick_entry(entries, doc, k, k + n)
             return _Piece(k, k + n, "name", entry.label, f"gazetteer:{entry.link.split(':')[0]}", 0.95, entry)
     return None
+
+
+def _surface_prefix_tokens(memo: _DocMemo, k: int, most: int, gaz: Gazetteer) -> int:
+    """How many tokens from k on (at most `most`) begin some surface form of the gazetteer: no
+    longer run can be a name, so its look-ups are skipped (a name may hold 26 tokens)."""
+    surfaces = _sorted_surfaces(gaz)
+    n = 0
+    while n < most:
+        text = memo.span_text(k, k + n + 1)
+        at = bisect_left(surfaces, text)
+        if at == len(surfaces) or not surfaces[at].startswith(text):
+            break
+        n += 1
+    return n
+
+
+@cache
+def _sorted_surfaces(gaz: Gazetteer) -> list[str]:
+    """The gazetteer's surface forms in order: those that begin with a text follow it at once."""
+    return sorted(gaz.entries)
 
 
 def _town_in_a_name(doc: Doc, k: int, entry: Entry, gaz: Gazetteer) -> bool:
@@ -670,16 +690,26 @@ def _place_piece(doc: Doc, k: int, end: int, rule: Rules) -> _Piece | None:
     memo = _memo(doc)
     words = memo.words
     for label, suffixes in rule.place_suffixes.items():
-        heads = [j for j in range(k + 1, end) if words[j] in suffixes]
-        if heads:
-            return _Piece(k, heads[-1] + 1, "name", label, "rule:place_suffix", 0.8)
-    for label, prefixes in rule.place_prefixes.items():
-        for prefix in prefixes:
-            prefix_words = prefix.split()
-            n = len(prefix_words)
-            if k + n < end and words[k : k + n] == prefix_words and memo.capitalized[k + n]:
-                return _Piece(k, end, "name", label, "rule:place_prefix", 0.8)
+        head = next((j for j in range(end - 1, k, -1) if words[j] in suffixes), None)
+        if head is not None:
+            return _Piece(k, head + 1, "name", label, "rule:place_suffix", 0.8)
+    for label, prefix_words in _place_prefixes().get(words[k], ()):
+        n = len(prefix_words)
+        if k + n < end and words[k : k + n] == prefix_words and memo.capitalized[k + n]:
+            return _Piece(k, end, "name", label, "rule:place_prefix", 0.8)
     return None
+
+
+@cache
+def _place_prefixes() -> dict[str, list[tuple[str, list[str]]]]:
+    """Place prefixes by their first word, each with its label and words, labels in the lexicon's
+    order: one look-up per word instead of a comparison per prefix."""
+    index: dict[str, list[tuple[str, list[str]]]] = {}
+    for label, prefixes in rules().place_prefixes.items():
+        for prefix in prefixes:
+            words = prefix.split()
+            index.setdefault(words[0], []).append((label, words))
+    return index
 
 
 # ------------------------------------------------------------------------------------ classifying

@@ -138,16 +138,21 @@ class _DocMemo:
         """The character offset just past token end-1, as `doc[start:end].end_char`."""
         return self.char_starts[end - 1] + len(self.words[end - 1])
 
-    def sentence_start(self, i: int) -> int:
-        """The first token of token i's sentence."""
-        return self.sentence_starts[bisect_right(self.sentence_starts, i) - 1]
+    def sentence_bounds(self, i: int) -> tuple[int, int]:
+        """The first token of token i's sentence and the token after its last, as `doc[i].sent`."""
+        index = bisect_right(self.sentence_starts, i) - 1
+        end = self.sentence_starts[index + 1] if index + 1 < len(self.sentence_starts) else len(self.words)
+        return self.sentence_starts[index], end
 
-    def names_country(self, iso3: str, sentence: Span | None = None) -> bool:
-        """The doc (or one of its sentences) names the country by a name or a nationality word."""
-        key = (-1 if sentence is None else sentence.start, iso3)
+    def names_country(self, iso3: str, sentence: tuple[int, int] | None = None) -> bool:
+        """The doc (or one of its sentences, by its token bounds) names the country by a name or a
+        nationality word."""
+        key = (-1 if sentence is None else sentence[0], iso3)
         named = self.countries_named.get(key)
         if named is None:
-            text = self.text if sentence is None else self.text[sentence.start_char : sentence.end_char]
+            text = (
+                self.text if sentence is None else self.text[self.char_starts[sentence[0]] : self.char_end(sentence[1])]
+            )
             named = self.countries_named[key] = _country_named_in(iso3, text)
         return named
 
@@ -211,14 +216,6 @@ def token_texts(doc: Doc) -> tuple[Sequence[str], Sequence[str], Sequence[bool]]
 
 def _text(doc: Doc) -> str:
     return _memo(doc).text
-
-
-def _sentence(doc: Doc, i: int) -> Span:
-    """The sentence of token i, as `doc[i].sent`."""
-    starts = _memo(doc).sentence_starts
-    index = bisect_right(starts, i) - 1
-    end = starts[index + 1] if index + 1 < len(starts) else len(doc)
-    return doc[starts[index] : end]
 
 
 class _Spans:
@@ -326,9 +323,16 @@ def _chunks(sentence: Span, rule: Rules) -> Iterator[tuple[int, int]]:
     """Token ranges of capitalized runs, with name particles ("al-", "de") and organization
     connectors ("of the") inside them; a sentence's first word only when it can be a name."""
     doc, end = sentence.doc, sentence.end
+    memo = _memo(doc)
     i = sentence.start
     while i < end:
-        if not _starts_name(doc, i, end, rule) or (i == sentence.start and _is_ordinary_first_word(doc[i], rule)):
+        # Only a capitalized word or a name particle can start a name: the others are passed at once.
+        can_start = memo.capitalized[i] or memo.lowers[i] in rule.name_particles
+        if (
+            not can_start
+            or not _starts_name(doc, i, end, rule)
+            or (i == sentence.start and _is_ordinary_first_word(doc[i], rule))
+        ):
             i += 1
             continue
         j = i + 1
@@ -359,7 +363,7 @@ def _is_ordinary_first_word(token: Token, rule: Rules) -> bool:
         return False
     if _run_ends_in_organization_head(token, rule):
         return False
-    if _gazetteer_piece(token.doc, token.i, _sentence(token.doc, token.i).end, gazetteer()) is not None:
+    if _gazetteer_piece(token.doc, token.i, _memo(token.doc).sentence_bounds(token.i)[1], gazetteer()) is not None:
         return False  # "New Zealand's Prime Minister"
     nxt = token.nbor(1) if token.i + 1 < len(token.doc) else None
     if nxt is not None and _is_capitalized(nxt) and nxt.text not in rule.not_names:
@@ -582,7 +586,8 @@ def _pick_entry(entries: list[Entry], doc: Doc, start: int, end: int) -> Entry:
     """Among the things a name can be, prefer a country, then organizations and people named
     exactly, then nationalities, then a region where the words around say so ("province of Idlib"), then the place
     in a country the text names, then the most populous."""
-    memo, sentence = _memo(doc), _sentence(doc, start)
+    memo = _memo(doc)
+    sentence = memo.sentence_bounds(start)
     order = {"ORG": 0, "PERSON": 0, "NORP": 1, "LOC": 2, "GPE": 3}
     region = _says_region(doc, start, end)
 
@@ -867,7 +872,7 @@ def _sector(doc: Doc, start: int, end: int, rule: Rules) -> str | None:
     Ministry" → GOV): the cue nearest the name's end wins, but a rebel or opposition cue outranks
     the role it qualifies ("rebel commander" → REB, not MIL)."""
     memo = _memo(doc)
-    first = max(memo.sentence_start(start), start - SECTOR_WINDOW)
+    first = max(memo.sentence_bounds(start)[0], start - SECTOR_WINDOW)
     words = memo.lowers[first:end]
     ends: dict[str, int] = {}
     for n, cues in _sector_cues().items():

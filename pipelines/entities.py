@@ -609,9 +609,9 @@ def _pick_entry(entries: list[Entry], doc: Doc, start: int, end: int) -> Entry:
 
 def _says_region(doc: Doc, start: int, end: int) -> bool:
     """ "the province of Idlib", "Idlib province": the name is a region, not its main town."""
-    words = rules().subdivision_words
-    after = doc[end].lower_ if end < len(doc) else ""
-    before = doc[start - 2].lower_ if start >= 2 and doc[start - 1].lower_ == "of" else ""
+    words, lowers = rules().subdivision_words, _memo(doc).lowers
+    after = lowers[end] if end < len(lowers) else ""
+    before = lowers[start - 2] if start >= 2 and lowers[start - 1] == "of" else ""
     return after in words or before in words
 
 
@@ -731,13 +731,14 @@ def _as_mention(doc: Doc, piece: _Piece, headline: bool, gaz: Gazetteer, rule: R
     cue = _person_cue(doc, start, end, gaz, rule)
     if cue:
         return _mention(doc, start, end, "PERSON", f"rule:{cue}", 0.85, None, rule)
-    if all(_is_acronym(t.text) for t in doc[start:end]):
+    words = _memo(doc).words
+    if all(_is_acronym(word) for word in words[start:end]):
         return _mention(doc, start, end, "ORG", "rule:acronym", 0.6, None, rule)
-    if end - start == 1 and _is_camel_case(doc[start].text):
+    if end - start == 1 and _is_camel_case(words[start]):
         return _mention(doc, start, end, "ORG", "rule:brand_name", 0.6, None, rule)
     if _looks_like_name(doc, start, end):
         return _mention(doc, start, end, "PERSON", "rule:name_shape", 0.6, None, rule)
-    if end - start == 1 and doc[start].text in gaz.given_names and doc[start].text not in gaz.common_given_names:
+    if end - start == 1 and words[start] in gaz.given_names and words[start] not in gaz.common_given_names:
         return _mention(doc, start, end, "PERSON", "rule:given_name", 0.6, None, rule)
     return None
 
@@ -755,32 +756,33 @@ def _is_camel_case(text: str) -> bool:
 
 def _trim_unknown(doc: Doc, start: int, end: int, gaz: Gazetteer, rule: Rules) -> tuple[int, int]:
     """Drop ordinary words before a given name ("Affairs Hussein Gabri Ansari" → the name)."""
+    words = _memo(doc).words
     for j in range(start, end):
-        if doc[j].text in gaz.given_names:
-            if all(is_common_word(t.text, TRIM_COMMON_ZIPF) or t.text in rule.not_names for t in doc[start:j]):
+        if words[j] in gaz.given_names:
+            if all(is_common_word(word, TRIM_COMMON_ZIPF) or word in rule.not_names for word in words[start:j]):
                 return j, end
             break
-    while start < end and doc[start].text in rule.not_names:
+    while start < end and words[start] in rule.not_names:
         start += 1
     return start, end
 
 
 def _person_cue(doc: Doc, start: int, end: int, gaz: Gazetteer, rule: Rules) -> str | None:
     """Why a run of capitalized words is a person's name, or None."""
-    before = doc[start - 1] if start > 0 else None
-    after = doc[end] if end < len(doc) else None
-    if before is not None and (before.text in rule.person_titles or before.text in rule.portfolio_words):
+    memo = _memo(doc)
+    words, lowers = memo.words, memo.lowers
+    if start > 0 and (words[start - 1] in rule.person_titles or words[start - 1] in rule.portfolio_words):
         return "title"
-    if before is not None and before.lower_ in rule.roles:
+    if start > 0 and lowers[start - 1] in rule.roles:
         return "role"
     if end - start >= 2 and _starts_with_given_name(doc, start, end, gaz):
         return "given_name"
-    if any(t.lower_ in rule.name_particles and not _is_capitalized(t) for t in doc[start + 1 : end]):
+    if any(lowers[j] in rule.name_particles and not memo.capitalized[j] for j in range(start + 1, end)):
         return "name_particle"
     if _apposition_follows(doc, end, rule):
         return "apposition"
-    speaker = end - start >= 2 or not is_common_word(doc[start].text, UNCUED_NAME_MAX_ZIPF)
-    if speaker and after is not None and after.lower_ in rule.speech_verbs:
+    speaker = end - start >= 2 or not is_common_word(words[start], UNCUED_NAME_MAX_ZIPF)
+    if speaker and end < len(words) and lowers[end] in rule.speech_verbs:
         return "speech_verb"
     if speaker and _follows_phrase(doc, start, rule.before_name[:3]):
         return "speech_verb"
@@ -789,38 +791,41 @@ def _person_cue(doc: Doc, start: int, end: int, gaz: Gazetteer, rule: Rules) -> 
 
 def _apposition_follows(doc: Doc, end: int, rule: Rules) -> bool:
     """ ", the Kazakh deputy envoy", ", a spokesman for …", ", 45,": a role or an age after a name."""
-    if end + 1 >= len(doc) or doc[end].text != ",":
+    memo = _memo(doc)
+    if end + 1 >= len(memo.words) or memo.words[end] != ",":
         return False
-    window = doc[end + 1 : end + 1 + APPOSITION_WINDOW]
-    if len(window) >= 2 and window[0].like_num and window[1].text == ",":
+    window = memo.lowers[end + 1 : end + 1 + APPOSITION_WINDOW]
+    if len(window) >= 2 and memo.words[end + 2] == "," and doc[end + 1].like_num:
         return True
-    if not window or window[0].lower_ not in ("the", "a", "an", "its", "his", "her", "their"):
+    if window[0] not in ("the", "a", "an", "its", "his", "her", "their"):
         return False
-    return any(t.lower_ in rule.roles for t in window[1:])
+    return any(lower in rule.roles for lower in window[1:])
 
 
 def _starts_with_given_name(doc: Doc, start: int, end: int, gaz: Gazetteer) -> bool:
     """ "Hossein Jaberi Ansari"; a given name that is also a common word ("Mark") only before a rare
     surname ("Mark Zuckerberg")."""
-    first = doc[start].text
+    words = _memo(doc).words
+    first = words[start]
     if first not in gaz.given_names or any(e.kind in STRONG_KINDS for e in gaz.lookup(first)):
         return False
-    return first not in gaz.common_given_names or not is_common_word(doc[end - 1].text, GIVEN_NAME_SURNAME_ZIPF)
+    return first not in gaz.common_given_names or not is_common_word(words[end - 1], GIVEN_NAME_SURNAME_ZIPF)
 
 
 def _follows_phrase(doc: Doc, start: int, phrases: Iterable[tuple[str, ...]]) -> bool:
+    lowers = _memo(doc).lowers
     for phrase in phrases:
         n = len(phrase)
-        if start >= n and tuple(t.lower_ for t in doc[start - n : start]) == phrase:
+        if start >= n and tuple(lowers[start - n : start]) == phrase:
             return True
     return False
 
 
 def _looks_like_name(doc: Doc, start: int, end: int) -> bool:
     """Two or three capitalized words, none of them common English: most such runs are people."""
-    words = [t for t in doc[start:end] if t.is_alpha]
+    words = [word for word in _memo(doc).words[start:end] if word.isalpha()]  # spaCy's is_alpha
     return 2 <= len(words) <= UNCUED_NAME_MAX_TOKENS and not any(
-        is_common_word(t.text, UNCUED_NAME_MAX_ZIPF) for t in words
+        is_common_word(word, UNCUED_NAME_MAX_ZIPF) for word in words
     )
 
 
@@ -838,8 +843,8 @@ def _mention(
 def _country_of(doc: Doc, start: int, end: int, rule: Rules) -> str | None:
     """The country a nationality or country inside the name gives ("Egyptian Foreign Ministry"),
     else the one before its title."""
-    for token in doc[start:end]:
-        for entry in gazetteer().lookup(token.text):
+    for word in _memo(doc).words[start:end]:
+        for entry in gazetteer().lookup(word):
             if entry.kind in ("country", "nationality") and entry.country_iso3:
                 return entry.country_iso3
     return _country_before(doc, start, rule)
@@ -848,20 +853,22 @@ def _country_of(doc: Doc, start: int, end: int, rule: Rules) -> str | None:
 def _country_before(doc: Doc, start: int, rule: Rules) -> str | None:
     """The country a name belongs to by a nationality or a possessive before its title or role
     ("Russian President Vladimir Putin", "Russia's chief negotiator Alexander Lavrentyev")."""
+    memo = _memo(doc)
+    words, lowers = memo.words, memo.lowers
     j = start - 1
     while j >= 0 and (
-        doc[j].text in rule.person_titles
-        or doc[j].text in rule.portfolio_words
-        or doc[j].lower_ in rule.roles
-        or doc[j].lower_ in ("top", "special", "senior", "deputy", "chief", "his", "her", "their")
+        words[j] in rule.person_titles
+        or words[j] in rule.portfolio_words
+        or lowers[j] in rule.roles
+        or lowers[j] in ("top", "special", "senior", "deputy", "chief", "his", "her", "their")
     ):
         j -= 1
-    possessive = j >= 1 and doc[j].text in ("'s", "'")
+    possessive = j >= 1 and words[j] in ("'s", "'")
     if possessive:
         j -= 1
     if j < 0 or j == start - 1:
         return None
-    for entry in gazetteer().lookup(doc[j].text):
+    for entry in gazetteer().lookup(words[j]):
         if entry.country_iso3 and (entry.label == "NORP" or (possessive and entry.label == "GPE")):
             return entry.country_iso3
     return None

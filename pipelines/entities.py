@@ -646,12 +646,14 @@ def _organization_piece(doc: Doc, k: int, end: int, rule: Rules) -> _Piece | Non
     if words[k] in rule.person_titles or not memo.capitalized[k]:
         return None
     last_head = None
+    only_places = True  # tokens k..j-1 are nationalities, places and hyphens ("Kurdish-Arab")
     for j in range(k, end):
         text = words[j]
         if text in rule.person_titles and text not in rule.organization_heads:
             break
-        if j > k and _known_name_starts(doc, j, end) and _only_places_between(doc, k, j):
-            break
+        only_places = only_places and (j == k or _is_place_word(words[j - 1]))
+        if j > k and only_places and _known_name_starts(doc, j, end):
+            break  # "Kurdish-Arab | Syrian Democratic Forces"
         if (text in rule.organization_heads or text in rule.event_heads) and memo.capitalized[j]:
             last_head = j
     if last_head is not None and not _person_before_connector(doc, k, last_head, rule):
@@ -668,18 +670,18 @@ def _organization_piece(doc: Doc, k: int, end: int, rule: Rules) -> _Piece | Non
     return None
 
 
-def _only_places_between(doc: Doc, k: int, j: int) -> bool:
-    """Tokens k..j-1 are nationalities, places and hyphens ("Kurdish-Arab" before "Syrian Democratic Forces")."""
-    gaz = gazetteer()
-    return all(t.text == "-" or any(e.label in ("NORP", "GPE") for e in gaz.lookup(t.text)) for t in doc[k:j])
+def _is_place_word(word: str) -> bool:
+    """A nationality, a place or a hyphen: what may stand before a known name inside an organization's run."""
+    return word == "-" or any(e.label in ("NORP", "GPE") for e in gazetteer().lookup(word))
 
 
 def _person_before_connector(doc: Doc, k: int, head: int, rule: Rules) -> bool:
     """ "Fernando Cheung of the Labour Party": the words before "of" name no organization."""
-    connector = next((j for j in range(k + 1, head) if doc[j].text.islower()), None)
+    words = _memo(doc).words
+    connector = next((j for j in range(k + 1, head) if words[j].islower()), None)
     if connector is None:
         return False
-    before = [t.text for t in doc[k:connector]]
+    before = words[k:connector]
     organization_words = rule.organization_heads | rule.organization_starts | rule.portfolio_words
     return not any(word in organization_words for word in before)
 

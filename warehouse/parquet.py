@@ -63,9 +63,20 @@ def table_dir(warehouse_dir: Path, table: str) -> Path:
 
 
 def partition_path(warehouse_dir: Path, table: str, partition_id: str) -> Path:
+    return table_dir(warehouse_dir, table) / _file_name(partition_id)
+
+
+def _file_name(partition_id: str) -> str:
     if not partition_id.isalnum():
         raise ValueError(f"partition ids are alphanumeric, got {partition_id!r}")
-    return table_dir(warehouse_dir, table) / f"{partition_id}{SUFFIX}"
+    return f"{partition_id}{SUFFIX}"
+
+
+def _partition_files(warehouse_dir: Path, table: str, ids: Iterable[str]) -> dict[str, str]:
+    """Partition id → its file's path as text, in id order: at 10,000 files a Path each costs more
+    than stat'ing them."""
+    folder = os.fspath(table_dir(warehouse_dir, table))
+    return {partition_id: os.path.join(folder, _file_name(partition_id)) for partition_id in sorted(ids)}
 
 
 def write_partition(warehouse_dir: Path, table: str, partition_id: str, data: pa.Table) -> Path:
@@ -278,9 +289,9 @@ def _stamps(warehouse_dir: Path, table: str, ids: Iterable[str]) -> dict[str, St
     """The stamp of each of the partitions' files that exists, in id order. Taken before the file
     is read, so a file replaced in between is only read again next time."""
     stamps = {}
-    for partition_id in sorted(ids):
+    for partition_id, path in _partition_files(warehouse_dir, table, ids).items():
         with contextlib.suppress(FileNotFoundError):
-            status = partition_path(warehouse_dir, table, partition_id).stat()
+            status = os.stat(path)
             stamps[partition_id] = (status.st_size, status.st_mtime_ns, status.st_ino)
     return stamps
 
@@ -345,8 +356,8 @@ def _rows(
     holds the file with the same stamp, else from the file, all such files in one scan."""
     schema = tables()[table].arrow_schema
     order = sorted(stamps)
-    kept = {pid: snapshot.held[pid][1:] for pid in order if snapshot.held.get(pid, (None,))[0] == stamps[pid]}
-    paths = [str(partition_path(warehouse_dir, table, pid)) for pid in order if pid not in kept]
+    kept = _unchanged(snapshot, stamps)
+    paths = list(_partition_files(warehouse_dir, table, set(stamps) - kept.keys()).values())
     file_rows, file_counts = _read_files(paths, schema)
     snapshot_rows, landing = _read_ranges(snapshot, list(kept.values()), schema)
     counts: dict[str, int] = {}
@@ -362,6 +373,11 @@ def _rows(
         counts[pid] = piece[2]
         _extend(pieces, piece)
     return pa.concat_tables([schema.empty_table()] + [rows.slice(offset, n) for rows, offset, n in pieces]), counts
+
+
+def _unchanged(snapshot: _Snapshot, stamps: dict[str, Stamp]) -> dict[str, tuple[int, int]]:
+    """Partition id → (first row, rows) in the snapshot of each stamped file it holds as it is now."""
+    return {pid: snapshot.held[pid][1:] for pid, stamp in stamps.items() if snapshot.held.get(pid, (None,))[0] == stamp}
 
 
 def _extend(pieces: list[tuple[pa.Table, int, int]], piece: tuple[pa.Table, int, int]) -> None:
@@ -421,8 +437,14 @@ def _scan(con: duckdb.DuckDBPyConnection, paths: list[str], options: str) -> pa.
 
 
 def parquet_row_count(warehouse_dir: Path, table: str) -> int:
-    """Rows in all of a table's files, read from the Parquet footers only."""
-    return sum(pq.ParquetFile(path).metadata.num_rows for path in table_files(warehouse_dir, table))
+    """Rows in all of a table's files, without reading their rows: a per-document file's count from
+    the table's snapshot when it holds the file as it is now, any other file's from its footer."""
+    if table in CORPUS_TABLES:
+        return sum(pq.ParquetFile(path).metadata.num_rows for path in table_files(warehouse_dir, table))
+    stamps = _stamps(warehouse_dir, table, partition_ids(warehouse_dir, table))
+    held = _unchanged(_open_snapshot(warehouse_dir, table), stamps)
+    others = _partition_files(warehouse_dir, table, set(stamps) - held.keys()).values()
+    return sum(rows for _, rows in held.values()) + sum(pq.ParquetFile(path).metadata.num_rows for path in others)
 
 
 def prune_partitions(warehouse_dir: Path, keep: set[str]) -> list[str]:

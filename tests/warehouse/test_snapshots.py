@@ -12,6 +12,7 @@ import pytest
 from warehouse import parquet
 from warehouse.database import connect_read_only, rebuild_database
 from warehouse.parquet import (
+    parquet_row_count,
     partition_ids,
     partition_path,
     read_partitions,
@@ -87,6 +88,14 @@ def test_added_replaced_and_deleted_files_are_read_as_they_are_now(
     assert read_partitions(five_documents, "sentences").equals(direct_read(five_documents, "sentences"))
     assert held_ids(five_documents, "sentences") == ["a1", "b2", "c3", "c9", "e5"]
     assert read_partitions(five_documents, "sentences").equals(direct_read(five_documents, "sentences"))
+
+
+def test_row_counts_take_unchanged_files_from_the_snapshot_and_the_others_from_their_footers(
+    five_documents: Path,
+) -> None:
+    assert parquet_row_count(five_documents, "sentences") == 15
+    change_files(five_documents)
+    assert parquet_row_count(five_documents, "sentences") == direct_read(five_documents, "sentences").num_rows == 16
 
 
 def test_a_partial_read_gives_the_wanted_files_and_keeps_the_others_in_the_snapshot(five_documents: Path) -> None:

@@ -165,7 +165,7 @@ def _sentence_starts(doc: Doc) -> list[int]:
     if not len(doc):
         return []
     flags = doc.to_array(SENT_START)
-    return [0, *(int(i) + 1 for i in numpy.flatnonzero(flags[1:] == 1))]
+    return [0, *(numpy.flatnonzero(flags[1:] == 1) + 1).tolist()]
 
 
 # Strings by their hash in spaCy's string store, and whether a word is capitalized: the same words

@@ -214,6 +214,32 @@ def token_texts(doc: Doc) -> tuple[Sequence[str], Sequence[str], Sequence[bool]]
     return memo.words, memo.lowers, memo.spaced
 
 
+def token_spans(doc: Doc, mentions: Iterable[Mention]) -> list[tuple[int, int, Mention]]:
+    """Each mention's token range (as `doc.char_span(..., alignment_mode="expand")`), mentions no
+    token range holds left out: a bisection in the memo's offsets where a mention starts and ends on
+    token boundaries, as the rules' mentions do, instead of a spaCy Span per mention."""
+    memo = _memo(doc)
+    spans = []
+    for mention in mentions:
+        first = bisect_left(memo.char_starts, mention.start)
+        last = bisect_left(memo.char_starts, mention.end) - 1
+        aligned = first <= last and memo.char_starts[first] == mention.start and memo.char_end(last + 1) == mention.end
+        span = (first, last + 1) if aligned else _expanded_span(doc, mention)
+        if span is not None:
+            spans.append((*span, mention))
+    return spans
+
+
+def _expanded_span(doc: Doc, mention: Mention) -> tuple[int, int] | None:
+    span = doc.char_span(mention.start, mention.end, alignment_mode="expand")
+    return None if span is None else (span.start, span.end)
+
+
+def sentence_spans(doc: Doc) -> Iterator[Span]:
+    """The doc's sentences, as `doc.sents` gives them, from the memo's sentence starts."""
+    return _memo(doc).sentences(doc)
+
+
 def _text(doc: Doc) -> str:
     return _memo(doc).text
 

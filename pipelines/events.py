@@ -21,7 +21,7 @@ from itertools import pairwise
 from spacy.tokens import Doc, Span
 
 from pipelines.dates import Anchor, ResolvedDate, resolve_date
-from pipelines.entities import Mention, token_texts
+from pipelines.entities import Mention, sentence_spans, token_spans, token_texts
 from pipelines.gazetteer import rules as entity_rules
 from pipelines.sentences import sentence_pipeline
 
@@ -304,8 +304,7 @@ class Paragraph:
     def __init__(self, doc: Doc, mentions: Sequence[Mention]) -> None:
         self.doc = doc
         self.words, self.lower, self.spaced = token_texts(doc)
-        spans = [(doc.char_span(m.start, m.end, alignment_mode="expand"), m) for m in mentions]
-        self.spans = sorted((span.start, span.end, m) for span, m in spans if span is not None)
+        self.spans = sorted(token_spans(doc, mentions))
         self.starts = [start for start, _, _ in self.spans]
 
     def mentions_in(self, span: Span) -> list[tuple[int, int, Mention]]:
@@ -561,9 +560,10 @@ class Sentence:
 
     # ---------------------------------------------------------------- triggers
     def _triggers(self) -> Iterator[Trigger]:
+        lower, triggers, end_of_sentence = self.lower, self.lex.triggers, self.span.end
         i = self.span.start
-        while i < self.span.end:
-            entry = self._trigger_at(i) if self.lower[i] in self.lex.triggers else None
+        while i < end_of_sentence:
+            entry = self._trigger_at(i) if lower[i] in triggers else None
             if entry is None:
                 i += 1
                 continue
@@ -657,7 +657,7 @@ def extract_events(
         events.append(
             [
                 event
-                for sentence in doc.sents
+                for sentence in sentence_spans(doc)
                 for event in _sentence_events(Sentence(sentence, paragraph, lex, discourse), anchor)
             ]
         )

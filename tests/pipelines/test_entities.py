@@ -23,6 +23,7 @@ from pipelines.entities import (
     _sentence_starts,
     load_model,
     recognize,
+    token_spans,
 )
 from pipelines.sentences import sentence_pipeline
 
@@ -416,6 +417,22 @@ def test_the_memo_reads_each_token_as_spacy_gives_it(text: str) -> None:
     assert memo.lowers == [token.lower_ for token in doc]
     assert memo.char_starts == [token.idx for token in doc]
     assert memo.spaced == [bool(token.whitespace_) for token in doc]
+
+
+def test_token_spans_are_those_of_char_span_expanded() -> None:
+    text = "Russian President Vladimir Putin met Turkey's Erdogan  in Sochi on Monday, the Kremlin said."
+    doc = sentence_pipeline()(text)
+    mentions = [*mentions_in(text), *(Mention(start, end, "ORG", "test", 0.5) for start, end in OFF_TOKEN_SPANS)]
+    expected = []
+    for mention in mentions:
+        span = doc.char_span(mention.start, mention.end, alignment_mode="expand")
+        if span is not None:
+            expected.append((span.start, span.end, mention))
+    assert token_spans(doc, mentions) == expected
+
+
+# Character ranges that start or end inside a token, on spaces, or hold none.
+OFF_TOKEN_SPANS = [(2, 12), (0, 3), (8, 9), (31, 32), (52, 54), (53, 55), (40, 40), (88, 91)]
 
 
 @pytest.mark.parametrize(

@@ -138,6 +138,10 @@ class _DocMemo:
         """The character offset just past token end-1, as `doc[start:end].end_char`."""
         return self.char_starts[end - 1] + len(self.words[end - 1])
 
+    def hyphenated(self, i: int) -> bool:
+        """Tokens i and i + 2 are one hyphenated word, no space by the hyphen ("Nur-Sultan", "al-Assad")."""
+        return self.words[i + 1] == "-" and not self.spaced[i] and not self.spaced[i + 1]
+
     def sentence_bounds(self, i: int) -> tuple[int, int]:
         """The first token of token i's sentence and the token after its last, as `doc[i].sent`."""
         index = bisect_right(self.sentence_starts, i) - 1
@@ -340,11 +344,6 @@ def _is_capitalized_word(text: str) -> bool:
     return text[:1].isupper() and any(c.isalpha() for c in text)
 
 
-def _glued(left: Token, right: Token) -> bool:
-    """No space between the two tokens ("Nur" "-" "Sultan")."""
-    return not left.whitespace_ and left.i + 1 == right.i
-
-
 def _chunks(sentence: Span, rule: Rules) -> Iterator[tuple[int, int]]:
     """Token ranges of capitalized runs, with name particles ("al-", "de") and organization
     connectors ("of the") inside them; a sentence's first word only when it can be a name."""
@@ -415,7 +414,7 @@ def _particle_bridge(doc: Doc, i: int, end: int, rule: Rules) -> int:
     words, word, lower = memo.words, memo.words[i], memo.lowers[i]
     if lower not in rule.name_particles or (memo.capitalized[i] and word not in rule.capitalized_particles):
         return 0
-    if i + 2 < end and words[i + 1] == "-" and not memo.spaced[i] and not memo.spaced[i + 1]:
+    if i + 2 < end and memo.hyphenated(i):
         return 2 if memo.capitalized[i + 2] else 0
     if memo.spaced[i] and lower not in rule.hyphen_only_particles and i + 1 < end:
         if memo.capitalized[i + 1]:
@@ -433,7 +432,7 @@ def _continuation(doc: Doc, j: int, end: int, rule: Rules) -> int:
         return 0
     if memo.capitalized[j]:
         return 1
-    if word == "-" and j + 1 < end and not memo.spaced[j - 1] and not memo.spaced[j]:
+    if j + 1 < end and memo.hyphenated(j - 1):
         following = words[j + 1]
         romanized = (
             following.islower()
@@ -489,10 +488,10 @@ def _segment(doc: Doc, start: int, end: int, gaz: Gazetteer, rule: Rules) -> lis
 
 def _hyphenated_name_part(doc: Doc, k: int, end: int, gaz: Gazetteer) -> bool:
     """The word glued after the hyphen at k continues a name, unless it is a country or a nationality."""
-    if k + 1 >= end or not _glued(doc[k - 1], doc[k]) or not _glued(doc[k], doc[k + 1]):
+    if k + 1 >= end or not _memo(doc).hyphenated(k - 1):
         return False
-    following = doc[k + 1]
-    return following.is_lower or not any(e.kind in ("country", "nationality") for e in gaz.lookup(following.text))
+    following = _memo(doc).words[k + 1]
+    return following.islower() or not any(e.kind in ("country", "nationality") for e in gaz.lookup(following))
 
 
 def _join_particles(pieces: list[_Piece]) -> list[_Piece]:

@@ -320,12 +320,18 @@ def _is_title_case(sentence: Span) -> bool:
 def _is_ordinary_word(word: str) -> bool:
     """A common English word of four letters or more that names nothing: its capital in a headline
     says nothing. Cached: the same words come back in every article."""
+    return (
+        word.isalpha() and len(word) > 3 and is_common_word(word, TITLE_CASE_COMMON_ZIPF) and _names_nothing_known(word)
+    )
+
+
+@lru_cache(maxsize=1 << 16)
+def _names_nothing_known(word: str) -> bool:
+    """The word is no title, portfolio word, non-name, given name or gazetteer name: nothing the
+    rules know. Cached: the same words come back in every article."""
     rule, gaz = rules(), gazetteer()
     return (
-        word.isalpha()
-        and len(word) > 3
-        and is_common_word(word, TITLE_CASE_COMMON_ZIPF)
-        and word not in rule.person_titles
+        word not in rule.person_titles
         and word not in rule.portfolio_words
         and word not in rule.not_names
         and word not in gaz.given_names
@@ -998,7 +1004,6 @@ def _recurring_unknown_names(docs: Sequence[Doc], found: Sequence[list[Mention]]
     """Words the article capitalizes at least twice (once mid-sentence at least), more often than
     it writes them in lower case, mostly without "the" (things take it: "the Hajj", "the
     Internet"), and no rule explains ("Scientology", "Twitter"): names of organizations, mostly."""
-    rule, gaz = rules(), gazetteer()
     counts: Counter[str] = Counter()
     mid_sentence: set[str] = set()
     lower: Counter[str] = Counter()
@@ -1013,15 +1018,7 @@ def _recurring_unknown_names(docs: Sequence[Doc], found: Sequence[list[Mention]]
         lower.update(lowers[i] for i, word in enumerate(words) if word.islower() and word.isalpha())
         after_the.update(words[i] for i in range(1, len(words)) if lowers[i - 1] == "the")
         counts.update(
-            word
-            for word in uncovered
-            if word.isalpha()
-            and not word.isupper()
-            and word not in rule.not_names
-            and word not in gaz.given_names
-            and word not in rule.person_titles
-            and word not in rule.portfolio_words
-            and not gaz.lookup(word)
+            word for word in uncovered if word.isalpha() and not word.isupper() and _names_nothing_known(word)
         )
     return {
         word

@@ -154,9 +154,7 @@ class _DocMemo:
         key = (-1 if sentence is None else sentence[0], iso3)
         named = self.countries_named.get(key)
         if named is None:
-            text = (
-                self.text if sentence is None else self.text[self.char_starts[sentence[0]] : self.char_end(sentence[1])]
-            )
+            text = self.text if sentence is None else self.span_text(*sentence)
             named = self.countries_named[key] = _country_named_in(iso3, text)
         return named
 
@@ -1031,7 +1029,7 @@ def _add_recurring_names(doc: Doc, mentions: list[Mention], recurring: set[str])
     memo = _memo(doc)
     words = memo.words
     added = [
-        Mention(memo.char_starts[i], memo.char_starts[i] + len(words[i]), "ORG", "rule:recurring_name", 0.5)
+        Mention(memo.char_starts[i], memo.char_end(i + 1), "ORG", "rule:recurring_name", 0.5)
         for i in _uncovered_capitalized_words(doc, mentions)
         if words[i] in recurring
         and not (i + 1 < len(words) and memo.capitalized[i + 1])

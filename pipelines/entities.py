@@ -867,7 +867,7 @@ def _mention(
     char_end = memo.char_end(end)
     actor = label in ("ORG", "PERSON")
     country = entry.country_iso3 if entry else (_country_of(doc, start, end, rule) if actor else None)
-    sector = (entry.sector if entry else None) or (_sector(doc, start, end, rule) if actor else None)
+    sector = (entry.sector if entry else None) or (_sector(doc, start, end) if actor else None)
     return Mention(memo.char_starts[start], char_end, label, method, confidence, entry, sector, country)
 
 
@@ -905,7 +905,7 @@ def _country_before(doc: Doc, start: int, rule: Rules) -> str | None:
     return None
 
 
-def _sector(doc: Doc, start: int, end: int, rule: Rules) -> str | None:
+def _sector(doc: Doc, start: int, end: int) -> str | None:
     """The actor sector the name or the words just before it in its sentence say ("Foreign
     Ministry" → GOV): the cue nearest the name's end wins, but a rebel or opposition cue outranks
     the role it qualifies ("rebel commander" → REB, not MIL)."""
@@ -919,7 +919,7 @@ def _sector(doc: Doc, start: int, end: int, rule: Rules) -> str | None:
                 ends[sector] = max(ends.get(sector, 0), i + n)
     if not ends:
         return None
-    found = {sector: ends[sector] for sector in rule.sectors if sector in ends}
+    found = {sector: ends[sector] for sector in rules().sectors if sector in ends}
     qualifying = [sector for sector in QUALIFYING_SECTORS if sector in found]
     return qualifying[0] if qualifying else max(found, key=lambda sector: found[sector])
 

@@ -327,7 +327,7 @@ def _open_snapshot(warehouse_dir: Path, table: str) -> _Snapshot:
 
 def _stale(snapshot: _Snapshot, wanted: set[str], stamps: dict[str, Stamp]) -> int:
     """Wanted files the snapshot does not hold as they are now, or holds but are gone."""
-    changed = sum(snapshot.held.get(pid, (None,))[0] != stamp for pid, stamp in stamps.items())
+    changed = len(stamps) - len(_unchanged(snapshot, stamps))
     return changed + len((wanted & snapshot.held.keys()) - stamps.keys())
 
 

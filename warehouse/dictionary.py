@@ -11,7 +11,7 @@ from pathlib import Path
 
 import duckdb
 
-from warehouse.schema import TABLES, schema_sql, views_sql
+from warehouse.schema import KEYS, TABLES, schema_sql, views_sql
 
 DICTIONARY_FILE = Path(__file__).resolve().parent / "DICTIONARY.md"
 QUERIES_DIR = Path(__file__).resolve().parent / "queries"
@@ -67,10 +67,11 @@ def _section(con: duckdb.DuckDBPyConnection, kind: str, name: str, comment: str)
         "WHERE schema_name = 'main' AND table_name = ? ORDER BY column_index",
         [name],
     ).fetchall()
+    key = f" Key: {', '.join(f'`{column}`' for column in KEYS[name])}." if name in KEYS else ""
     lines = [
         f"## {name}",
         "",
-        f"*{kind}* — {comment}",
+        f"*{kind}* — {comment}{key}",
         "",
         "| column | type | null | description |",
         "|---|---|---|---|",

@@ -40,6 +40,8 @@ TEMP_MARKER = ".tmp-"
 SCHEMA_FILE = "_schema.parquet"
 # The one file of a table computed across all documents.
 CORPUS_FILE = "corpus.parquet"
+# The corpus file in place of a partition id, where files are listed by id.
+CORPUS_ID = CORPUS_FILE.removesuffix(SUFFIX)
 # Commit records of multi-file replacements in progress, in the warehouse folder.
 COMMITS_DIR = ".commits"
 # Linux's syncfs(2), which flushes one file system at once; None elsewhere.
@@ -294,6 +296,13 @@ def _stamps(warehouse_dir: Path, table: str, ids: Iterable[str]) -> dict[str, St
             status = os.stat(path)
             stamps[partition_id] = (status.st_size, status.st_mtime_ns, status.st_ino)
     return stamps
+
+
+def file_stamps(warehouse_dir: Path, table: str) -> dict[str, Stamp]:
+    """The stamp of each data file of a table: partition id → stamp, or CORPUS_ID → the corpus file's."""
+    if table in CORPUS_TABLES:
+        return _stamps(warehouse_dir, table, [CORPUS_ID])  # corpus.parquet, where partitions would be
+    return _stamps(warehouse_dir, table, partition_ids(warehouse_dir, table))
 
 
 def _snapshot_of(entries: list[list], starts: list[int], read_groups: Callable[[list[int]], pa.Table]) -> _Snapshot:

@@ -17,6 +17,20 @@ PARTITIONED_TABLES: tuple[str, ...] = (
 CORPUS_TABLES: tuple[str, ...] = ("entities", "entity_mentions", "events", "event_actors")
 # Every table, in the order they are built; each has a Parquet folder of the same name.
 TABLES: tuple[str, ...] = PARTITIONED_TABLES + CORPUS_TABLES
+# The columns that identify each table's rows: verified after every build (`warehouse.database`),
+# not declared PRIMARY KEY, whose index would cost DuckDB more than loading the rows.
+KEYS: dict[str, tuple[str, ...]] = {
+    "documents": ("doc_id",),
+    "rejected_documents": ("seed_file",),
+    "sentences": ("doc_id", "sentence_idx"),
+    "mention_candidates": ("mention_id",),
+    "event_candidates": ("event_id",),
+    "event_arguments": ("event_id", "mention_id", "role"),
+    "entities": ("entity_id",),
+    "entity_mentions": ("mention_id",),
+    "events": ("event_id",),
+    "event_actors": ("event_id", "entity_id", "role"),
+}
 
 
 @dataclass(frozen=True)

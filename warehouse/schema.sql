@@ -1,8 +1,10 @@
 -- The warehouse tables (../CONTRACT.md). This file is the one definition of their columns:
 -- the Parquet schemas, the Dagster column metadata and the data dictionary are read from it.
+-- Each table's key is in warehouse/schema.py (KEYS) and verified after every build: a PRIMARY KEY
+-- would make DuckDB maintain an index that costs more to build than loading the rows.
 
 CREATE TABLE documents (
-    doc_id VARCHAR NOT NULL PRIMARY KEY,
+    doc_id VARCHAR NOT NULL,
     seed_file VARCHAR NOT NULL,
     seed_sha256 VARCHAR NOT NULL,
     encoding VARCHAR NOT NULL,
@@ -44,7 +46,7 @@ COMMENT ON COLUMN documents.date_anchor IS 'What the events'' relative dates ("o
 COMMENT ON COLUMN documents.date_anchor_method IS 'How date_anchor was found: date_line (stated), weekday_and_date (a weekday next to a day and month fixes the year), latest_explicit_date, year_bound, or none.';
 
 CREATE TABLE rejected_documents (
-    seed_file VARCHAR NOT NULL PRIMARY KEY,
+    seed_file VARCHAR NOT NULL,
     seed_sha256 VARCHAR,
     reason VARCHAR NOT NULL,
     doc_id VARCHAR NOT NULL,
@@ -69,8 +71,7 @@ CREATE TABLE sentences (
     char_start INTEGER NOT NULL,
     char_end INTEGER NOT NULL,
     text VARCHAR NOT NULL,
-    paragraph_idx INTEGER NOT NULL,
-    PRIMARY KEY (doc_id, sentence_idx)
+    paragraph_idx INTEGER NOT NULL
 );
 COMMENT ON TABLE sentences IS 'Sentences of each document''s clean text, each with its span in raw_text.';
 COMMENT ON COLUMN sentences.doc_id IS 'The document (documents.doc_id).';
@@ -81,7 +82,7 @@ COMMENT ON COLUMN sentences.text IS 'The cleaned sentence: the raw slice with wh
 COMMENT ON COLUMN sentences.paragraph_idx IS '0-based paragraph of clean_text the sentence belongs to.';
 
 CREATE TABLE mention_candidates (
-    mention_id VARCHAR NOT NULL PRIMARY KEY,
+    mention_id VARCHAR NOT NULL,
     doc_id VARCHAR NOT NULL,
     sentence_idx INTEGER,
     char_start INTEGER NOT NULL,
@@ -109,7 +110,7 @@ COMMENT ON COLUMN mention_candidates.country_iso3 IS 'The country the words arou
 COMMENT ON COLUMN mention_candidates.sector IS 'The actor sector the words around it give (GOV, MIL, REB, OPP, IGO, NGO, MED…), if any.';
 
 CREATE TABLE entities (
-    entity_id VARCHAR NOT NULL PRIMARY KEY,
+    entity_id VARCHAR NOT NULL,
     name VARCHAR NOT NULL,
     label VARCHAR NOT NULL,
     aliases VARCHAR[] NOT NULL,
@@ -141,7 +142,7 @@ COMMENT ON COLUMN entities.capital_of IS 'For a national capital or a seat of go
 COMMENT ON COLUMN entities.subdivision_code IS 'ISO 3166-2 code, for an administrative region (a province or governorate).';
 
 CREATE TABLE entity_mentions (
-    mention_id VARCHAR NOT NULL PRIMARY KEY,
+    mention_id VARCHAR NOT NULL,
     doc_id VARCHAR NOT NULL,
     sentence_idx INTEGER,
     char_start INTEGER NOT NULL,
@@ -171,7 +172,7 @@ COMMENT ON COLUMN entity_mentions.country_iso3 IS 'The country the words around 
 COMMENT ON COLUMN entity_mentions.sector IS 'The sector the words around it give, if any (the entity has the resolved one).';
 
 CREATE TABLE event_candidates (
-    event_id VARCHAR NOT NULL PRIMARY KEY,
+    event_id VARCHAR NOT NULL,
     doc_id VARCHAR NOT NULL,
     sentence_idx INTEGER,
     char_start INTEGER NOT NULL,
@@ -217,8 +218,7 @@ CREATE TABLE event_arguments (
     doc_id VARCHAR NOT NULL,
     mention_id VARCHAR NOT NULL,
     role VARCHAR NOT NULL,
-    sector VARCHAR,
-    PRIMARY KEY (event_id, mention_id, role)
+    sector VARCHAR
 );
 COMMENT ON TABLE event_arguments IS 'The actors and recipients of each event candidate, as the entity mentions the text names them with.';
 COMMENT ON COLUMN event_arguments.event_id IS 'The event (event_candidates.event_id).';
@@ -228,7 +228,7 @@ COMMENT ON COLUMN event_arguments.role IS 'actor (who does it) or recipient (to 
 COMMENT ON COLUMN event_arguments.sector IS 'The sector the role noun around the mention gives ("the Turkish delegation": GOV), if any.';
 
 CREATE TABLE events (
-    event_id VARCHAR NOT NULL PRIMARY KEY,
+    event_id VARCHAR NOT NULL,
     doc_id VARCHAR NOT NULL,
     sentence_idx INTEGER,
     char_start INTEGER NOT NULL,
@@ -282,8 +282,7 @@ CREATE TABLE event_actors (
     entity_id VARCHAR NOT NULL,
     role VARCHAR NOT NULL,
     mention_id VARCHAR NOT NULL,
-    sector VARCHAR,
-    PRIMARY KEY (event_id, entity_id, role)
+    sector VARCHAR
 );
 COMMENT ON TABLE event_actors IS 'Who took part in each event, coded at state level: a capital standing for its government, a nationality in a state role ("the Turkish delegation"), a state army or the head of a government phrase ("the Assad regime") is its country.';
 COMMENT ON COLUMN event_actors.event_id IS 'The event (events.event_id).';

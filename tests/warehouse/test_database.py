@@ -1,22 +1,34 @@
-"""news.duckdb: built from Parquet into a new file and swapped in; readers never see a partial state."""
+"""news.duckdb: built from Parquet into a new file, or patched in a copy of the live one, and swapped in;
+readers never see a partial state."""
 
+import shutil
 import subprocess
 import sys
+from collections import Counter
 from pathlib import Path
 
 import duckdb
+import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
 from warehouse.database import (
+    DuplicateKeys,
     connect_read_only,
     database_path,
     rebuild_database,
     recorded_seed_states,
     table_counts,
 )
-from warehouse.parquet import partition_ids, partition_path, write_partition
-from warehouse.schema import arrow_table
+from warehouse.parquet import (
+    partition_ids,
+    partition_path,
+    read_corpus_table,
+    read_partitions,
+    replace_corpus_tables,
+    write_partition,
+)
+from warehouse.schema import PARTITIONED_TABLES, TABLES, arrow_table
 
 
 def document_row(doc_id: str, seed_file: str, text: str = "Title\n\nBody.") -> dict:
@@ -88,7 +100,7 @@ def test_a_failed_build_leaves_the_previous_database_in_place(warehouse_dir: Pat
     rebuild_database(warehouse_dir)
     duplicate = arrow_table("sentences", [sentence_row("d2"), sentence_row("d2")])
     write_partition(warehouse_dir, "sentences", "d2", duplicate)
-    with pytest.raises(duckdb.ConstraintException):
+    with pytest.raises(DuplicateKeys, match=r"sentences: 1 row\(s\) repeat a key \(doc_id, sentence_idx\)"):
         rebuild_database(warehouse_dir)
     assert table_counts(warehouse_dir)["documents"] == 1
     assert table_counts(warehouse_dir)["sentences"] == 1
@@ -128,3 +140,86 @@ def test_files_written_before_a_column_was_added_still_load(warehouse_dir: Path,
     with connect_read_only(warehouse_dir) as con:
         rows = con.execute("SELECT doc_id, date_anchor FROM documents ORDER BY doc_id").fetchall()
     assert rows == sorted([(old, None), (new, "2017")])
+
+
+def database_contents(warehouse_dir: Path) -> dict[str, list[tuple]]:
+    """Every table's rows, sorted (a patch stores them in another order), and every view's rows in
+    the order the view gives them."""
+    with connect_read_only(warehouse_dir) as con:
+        views = con.execute("SELECT view_name FROM duckdb_views() WHERE NOT internal AND schema_name = 'main'")
+        contents = {view: con.execute(f"SELECT * FROM {view}").fetchall() for (view,) in views.fetchall()}
+        for table in TABLES:
+            contents[table] = sorted(con.execute(f"SELECT * FROM {table}").fetchall(), key=repr)
+    return contents
+
+
+def rebuild_afresh(warehouse_dir: Path) -> dict[str, int]:
+    """Build news.duckdb from the Parquet files alone, with no live database to patch."""
+    database_path(warehouse_dir).unlink(missing_ok=True)
+    return rebuild_database(warehouse_dir)
+
+
+def test_a_patched_database_equals_one_built_afresh(seeds_warehouse: Path, tmp_path: Path) -> None:
+    """One document's file replaced, one document gone, one new, a corpus table replaced."""
+    warehouse_dir = shutil.copytree(seeds_warehouse, tmp_path / "copy")
+    shortened, gone, copied = sorted(partition_ids(warehouse_dir, "documents"))[:3]
+    write_partition(warehouse_dir, "sentences", shortened, read_partitions(warehouse_dir, "sentences", [shortened])[1:])
+    for table in PARTITIONED_TABLES:
+        partition_path(warehouse_dir, table, gone).unlink(missing_ok=True)
+    for table in ("documents", "sentences"):
+        rows = read_partitions(warehouse_dir, table, [copied])
+        renamed = rows.set_column(rows.schema.get_field_index("doc_id"), "doc_id", pa.array(["new"] * rows.num_rows))
+        write_partition(warehouse_dir, table, "new", renamed)
+    mentions = read_corpus_table(warehouse_dir, "entity_mentions")
+    replace_corpus_tables(warehouse_dir, {"entity_mentions": mentions[: mentions.num_rows // 2]})
+    patched_counts = rebuild_database(warehouse_dir)
+    patched = database_contents(warehouse_dir)
+    assert patched_counts == rebuild_afresh(warehouse_dir)
+    assert patched == database_contents(warehouse_dir)
+    sentences_of = Counter(row[0] for row in database_contents(seeds_warehouse)["sentences"])
+    expected = sentences_of.total() - 1 - sentences_of[gone] + sentences_of[copied]
+    assert (patched_counts["sentences"], patched_counts["entity_mentions"]) == (expected, mentions.num_rows // 2)
+
+
+def drop_from_live_database(warehouse_dir: Path, doc_id: str) -> None:
+    """Take a document's row out of the live file behind the warehouse's back: only a fresh build,
+    which reads every Parquet file, brings it back."""
+    with duckdb.connect(str(database_path(warehouse_dir))) as con:
+        con.execute("DELETE FROM documents WHERE doc_id = ?", [doc_id])
+
+
+@pytest.mark.parametrize(("changed", "afresh"), [(1, False), (2, False), (3, True)])
+def test_the_live_database_is_patched_unless_many_documents_changed(
+    warehouse_dir: Path, changed: int, afresh: bool
+) -> None:
+    """With ten documents, PATCH_MAX_SHARE lets a patch take two changed ones, not three."""
+    for number in range(10):
+        add_document(warehouse_dir, f"d{number}", f"{number}.txt")
+    rebuild_database(warehouse_dir)
+    drop_from_live_database(warehouse_dir, "d9")
+    for number in range(changed):
+        add_document(warehouse_dir, f"d{number}", f"{number}.txt")
+    assert rebuild_database(warehouse_dir)["documents"] == (10 if afresh else 9)
+
+
+@pytest.mark.parametrize("old_record", ["DROP SCHEMA build CASCADE", "UPDATE build.format SET fingerprint = 'old'"])
+def test_a_database_without_a_matching_build_record_is_built_afresh(warehouse_dir: Path, old_record: str) -> None:
+    """A file made by older code (no record, another schema or DuckDB version) is never patched."""
+    add_document(warehouse_dir, "d1", "a.txt")
+    add_document(warehouse_dir, "d2", "b.txt")
+    rebuild_database(warehouse_dir)
+    drop_from_live_database(warehouse_dir, "d2")
+    with duckdb.connect(str(database_path(warehouse_dir))) as con:
+        con.execute(old_record)
+    add_document(warehouse_dir, "d3", "c.txt")
+    assert rebuild_database(warehouse_dir)["documents"] == 3
+
+
+def test_a_patch_with_a_repeated_key_leaves_the_live_database_as_it_was(warehouse_dir: Path) -> None:
+    for number in range(10):
+        add_document(warehouse_dir, f"d{number}", f"{number}.txt")
+    rebuild_database(warehouse_dir)
+    write_partition(warehouse_dir, "documents", "d1", arrow_table("documents", [document_row("d0", "0.txt")]))
+    with pytest.raises(DuplicateKeys, match=r"documents: 1 row\(s\) repeat a key \(doc_id\)"):
+        rebuild_database(warehouse_dir)
+    assert table_counts(warehouse_dir)["documents"] == 10

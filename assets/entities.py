@@ -5,11 +5,13 @@ from collections import Counter
 import dagster as dg
 
 from assets.documents import ENTITIES_GROUP
-from assets.metadata import markdown_preview, table_metadata, table_spec, value_counts
+from assets.metadata import PREVIEW_ROWS, markdown_preview, table_metadata, table_spec, value_counts
 from assets.partitions import SEED_FILES, doc_id_for_key
 from assets.resources import Warehouse
 from pipelines import PIPELINE_VERSION
-from pipelines.resolve import resolve_entities
+from pipelines.resolve import resolve_table
+from warehouse.parquet import replace_corpus_tables
+from warehouse.schema import arrow_table, tables
 
 
 @dg.multi_asset(
@@ -22,10 +24,12 @@ from pipelines.resolve import resolve_entities
 def resolved_entities(context: dg.AssetExecutionContext, warehouse: Warehouse):
     """Read all current candidates, resolve them, and replace both corpus tables together."""
     current = {doc_id_for_key(key) for key in context.instance.get_dynamic_partitions(SEED_FILES)}
-    candidates = warehouse.read("mention_candidates", current).to_pylist()
-    resolution = resolve_entities(candidates)
-    warehouse.store_corpus({"entities": resolution.entities, "entity_mentions": resolution.mentions})
-    context.log.info(f"{len(resolution.mentions)} mentions resolved to {len(resolution.entities)} entities")
+    resolution = resolve_table(warehouse.read("mention_candidates", current))
+    mentions = resolution.mentions.select(tables()["entity_mentions"].arrow_schema.names)
+    replace_corpus_tables(
+        warehouse.root, {"entities": arrow_table("entities", resolution.entities), "entity_mentions": mentions}
+    )
+    context.log.info(f"{mentions.num_rows} mentions resolved to {len(resolution.entities)} entities")
     top = sorted(resolution.entities, key=lambda e: (-e["n_mentions"], e["name"]))
     yield dg.MaterializeResult(
         asset_key="entities",
@@ -40,8 +44,10 @@ def resolved_entities(context: dg.AssetExecutionContext, warehouse: Warehouse):
         asset_key="entity_mentions",
         metadata={
             **table_metadata("entity_mentions"),
-            "dagster/row_count": len(resolution.mentions),
+            "dagster/row_count": mentions.num_rows,
             "documents": len(current),
-            "preview": markdown_preview(resolution.mentions, ["doc_id", "text", "label", "entity_id", "method"]),
+            "preview": markdown_preview(
+                mentions.slice(0, PREVIEW_ROWS).to_pylist(), ["doc_id", "text", "label", "entity_id", "method"]
+            ),
         },
     )

@@ -1,19 +1,37 @@
 """Cross-document resolution: spellings, transliterations, "al-" forms, possessives and acronyms of one
 real-world thing become one entity; different things stay apart; entity rows carry what is known of
-the thing; ids are stable. Cases come from hand-made mention rows and from small synthetic articles
-run through the real recognizer."""
+the thing; ids are stable; resolving each distinct name once gives what resolving every mention on its
+own gives. Cases come from hand-made mention rows, seeded random ones and small synthetic articles run
+through the real recognizer."""
 
 from __future__ import annotations
 
 import random
 from collections import Counter
+from collections.abc import Iterable
 from typing import Any
 
+import numpy
+import pyarrow as pa
 import pytest
 
 from pipelines.documents import AcceptedDocument, process_seed_bytes
 from pipelines.gazetteer import gazetteer
-from pipelines.resolve import Resolution, resolve_entities
+from pipelines.resolve import (
+    Resolution,
+    _Cluster,
+    _cluster_for,
+    _counted,
+    _entity_row,
+    _is_bare_surname,
+    _merge_acronyms,
+    _Name,
+    _People,
+    _person_by_surname,
+    _Tally,
+    resolve_entities,
+    resolve_table,
+)
 
 Row = dict[str, Any]
 Name = tuple[str, str]  # (text, label)
@@ -179,6 +197,147 @@ def test_dates_get_no_entity_and_every_other_mention_an_existing_one() -> None:
 
 def test_no_mentions_no_entities() -> None:
     assert resolve_entities([]) == Resolution([], [])
+
+
+# ------------------------------------------------------------ one pass per name, as one per mention
+
+
+def one_mention_at_a_time(rows: list[Row]) -> tuple[list[Row], dict[str, str | None]]:
+    """Resolution as it was before names were grouped: every mention clustered on its own, in
+    document order, bare surnames after the others, and each entity's figures counted from its
+    mentions. The entities, and each mention's entity id."""
+    ordered = sorted(rows, key=lambda m: (m["doc_id"], m["char_start"], m["char_end"]))
+    documents = {doc_id: index for index, doc_id in enumerate(dict.fromkeys(m["doc_id"] for m in ordered))}
+    names = [_Name(m["label"], m["link"], m["text"]) for m in ordered]
+    clusters: dict[str, _Cluster] = {}
+    people = _People()
+
+    def join(index: int, cluster: _Cluster) -> None:
+        cluster.add(index, " ".join(names[index].text.split()), 1)
+        cluster.documents.add(documents[ordered[index]["doc_id"]])
+
+    resolved = [index for index, name in enumerate(names) if name.label != "DATE"]
+    for index in (i for i in resolved if not _is_bare_surname(names[i])):
+        join(index, _cluster_for(names[index], clusters, people))
+    for index in (i for i in resolved if _is_bare_surname(names[i])):
+        document = documents[ordered[index]["doc_id"]]
+        join(
+            index,
+            _person_by_surname(names[index].text, document, people) or _cluster_for(names[index], clusters, people),
+        )
+    _merge_acronyms(clusters)
+    entity_ids: dict[str, str | None] = {m["mention_id"]: None for m in ordered}
+    entities = []
+    for cluster in (c for c in clusters.values() if c.members):
+        mentions = [ordered[index] for index in cluster.members]
+        entities.append(_entity_row(cluster, tally_of(mentions)))
+        entity_ids.update((m["mention_id"], entities[-1]["entity_id"]) for m in mentions)
+    return sorted(entities, key=lambda e: e["entity_id"]), entity_ids
+
+
+def tally_of(mentions: list[Row]) -> _Tally:
+    return _Tally(
+        len({m["doc_id"] for m in mentions}),
+        most_common(m["country_iso3"] for m in mentions),
+        most_common(m["sector"] for m in mentions),
+    )
+
+
+def most_common(values: Iterable[str | None]) -> str | None:
+    counts = Counter(v for v in values if v)
+    return min(counts, key=lambda v: (-counts[v], v)) if counts else None
+
+
+def assert_as_one_mention_at_a_time(rows: list[Row]) -> Resolution:
+    entities, entity_ids = one_mention_at_a_time(rows)
+    resolution = resolve_entities([dict(row) for row in rows])
+    assert resolution.entities == entities
+    assert {m["mention_id"]: m["entity_id"] for m in resolution.mentions} == entity_ids
+    return resolution
+
+
+def test_a_bare_surname_repeated_in_a_document_joins_whom_the_persons_known_by_then_give() -> None:
+    """The second "Allouch" of doc1 comes after "Alous" put Zahran Alloush in doc1 too: two persons
+    of that surname in the document, so it is a person of its own, unlike the first."""
+    rows = mention_rows(
+        ("doc0", "Zahran Alloush", "PERSON"),
+        ("doc1", "Mohammed Allouch", "PERSON"), ("doc1", "Allouch", "PERSON"), ("doc1", "Alous", "PERSON"),
+        ("doc1", "Allouch", "PERSON"),
+    )  # fmt: skip
+    resolution = assert_as_one_mention_at_a_time(rows)
+    names = {e["entity_id"]: e["name"] for e in resolution.entities}
+    assert [names[m["entity_id"]] for m in resolution.mentions] == [
+        "Zahran Alloush", "Mohammed Allouch", "Mohammed Allouch", "Zahran Alloush", "Allouch",
+    ]  # fmt: skip
+
+
+def test_repeated_names_surnames_and_acronyms_across_documents_resolve_as_one_mention_at_a_time() -> None:
+    rows = mention_rows(
+        ("doc1", "SNC", "ORG"), ("doc1", "Alloush", "PERSON"), ("doc1", "Mohammed Alloush", "PERSON"),
+        ("doc1", "Syrian Negotiation Committee", "ORG"), ("doc1", "Russia's", "GPE"), ("doc1", "Monday", "DATE"),
+        ("doc2", "Zahran Alloush", "PERSON"), ("doc2", "Alloush", "PERSON"), ("doc2", "SNC", "ORG"),
+        ("doc2", "Alloush", "PERSON"), ("doc2", "Russia", "GPE"), ("doc3", "Alloush", "PERSON"),
+        ("doc3", "Mohamed Alloush", "PERSON"), ("doc3", "Syrian  Negotiation Committee's", "ORG"),
+    )  # fmt: skip
+    for index, row in enumerate(rows):
+        row["country_iso3"], row["sector"] = [("SYR", "OPP"), ("RUS", None), ("SYR", "REB"), ("", "")][index % 4]
+    resolution = assert_as_one_mention_at_a_time(rows)
+    assert len({m["entity_id"] for m in resolution.mentions if m["text"] == "Alloush"}) == 2
+
+
+PEOPLE = ("Alloush", "Allouch", "Alous", "al-Hamdani", "Hamdany", "Assad", "Lavrentiev", "Lavrentyev", "Önal")
+GIVEN_NAMES = ("Mohammed", "Mohamed", "Zahran", "Ahmed", "Bashar", "Alexander", "Sedat")
+OTHER_NAMES: tuple[Name, ...] = (
+    ("Syrian Negotiation Committee", "ORG"), ("SNC", "ORG"), ("U.N.", "ORG"), ("United Nations", "ORG"),
+    ("Free Syrian Army", "ORG"), ("FSA", "ORG"), ("Russia's", "GPE"), ("Idlib", "GPE"), ("Syrian", "NORP"),
+    ("Monday", "DATE"), ("Astana Summit", "EVENT"),
+)  # fmt: skip
+
+
+def random_rows(seed: int) -> list[Row]:
+    """Documents of random people (full names and bare surnames, several spellings), organizations
+    and their acronyms, places and dates, with random links, countries and sectors, shuffled."""
+    rng = random.Random(seed)
+    names: list[tuple[str, str, str]] = []
+    for doc in range(rng.randint(1, 12)):
+        for _ in range(rng.randint(0, 20)):
+            surname = rng.choice(PEOPLE)
+            person = surname if rng.random() < 0.5 else f"{rng.choice(GIVEN_NAMES)} {surname}"
+            names.append((f"doc{doc}", *((person, "PERSON") if rng.random() < 0.6 else rng.choice(OTHER_NAMES))))
+    rows = mention_rows(*names)
+    for row in rows:
+        row["link"] = rng.choice([row["link"], row["link"], None, "person:unknown"]) if row["label"] != "DATE" else None
+        row["country_iso3"] = rng.choice([None, "", "SYR", "RUS"])
+        row["sector"] = rng.choice([None, "GOV", "REB"])
+    rng.shuffle(rows)
+    return rows
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_random_mentions_resolve_as_one_mention_at_a_time(seed: int) -> None:
+    assert_as_one_mention_at_a_time(random_rows(seed))
+
+
+def test_a_table_in_any_order_resolves_as_one_in_document_order() -> None:
+    rows = random_rows(7)
+    in_order = resolve_table(pa.Table.from_pylist(sorted(rows, key=lambda m: (m["doc_id"], m["char_start"]))))
+    shuffled = resolve_table(pa.Table.from_pylist(rows))
+    assert shuffled.entities == in_order.entities
+    assert shuffled.mentions.equals(in_order.mentions)
+    assert shuffled.mentions.column_names == [*pa.Table.from_pylist(rows).column_names, "entity_id"]
+
+
+def test_counted_gives_each_distinct_integer_sorted_with_its_count() -> None:
+    distinct, counts = _counted(numpy.array([7, 0, 7, 3, 7, 0]))
+    assert (distinct.tolist(), counts.tolist()) == ([0, 3, 7], [2, 1, 3])
+    assert [part.tolist() for part in _counted(numpy.array([], dtype=numpy.int64))] == [[], []]
+
+
+def test_the_most_common_country_wins_and_a_tie_goes_to_the_first_in_sort_order() -> None:
+    rows = mention_rows(*((f"doc{i}", "Zahran Alloush", "PERSON") for i in range(5)))
+    for row, country in zip(rows, ["TUR", "SYR", "TUR", "SYR", ""], strict=True):
+        row["country_iso3"] = country
+    assert [e["country_iso3"] for e in resolve_entities(rows).entities] == ["SYR"]
 
 
 # ------------------------------------------------------------------------ small synthetic articles
@@ -377,3 +536,7 @@ def test_entity_ids_do_not_depend_on_which_document_comes_first(article_rows: li
     renamed = [{**row, "doc_id": reversed_ids[row["doc_id"]]} for row in article_rows]
     entities = resolve_entities(article_rows).entities
     assert [e["entity_id"] for e in resolve_entities(renamed).entities] == [e["entity_id"] for e in entities]
+
+
+def test_article_mentions_resolve_as_one_mention_at_a_time(article_rows: list[Row]) -> None:
+    assert_as_one_mention_at_a_time(article_rows)

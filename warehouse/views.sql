@@ -13,12 +13,14 @@ WITH reports AS (
     JOIN documents d USING (doc_id)
     LEFT JOIN sentences s USING (doc_id, sentence_idx)
 ),
-participants AS (
-    SELECT r.cluster_id, a.role, list(DISTINCT n.name ORDER BY n.name) AS names
+participants AS (  -- both roles in one pass over the cluster's participants
+    SELECT r.cluster_id,
+           list_sort(list_distinct(list(n.name) FILTER (WHERE a.role = 'actor'))) AS actors,
+           list_sort(list_distinct(list(n.name) FILTER (WHERE a.role = 'recipient'))) AS recipients
     FROM event_actors a
     JOIN reports r USING (event_id)
     JOIN entities n USING (entity_id)
-    GROUP BY ALL
+    GROUP BY r.cluster_id
 ),
 places AS (  -- the place most reports give; ties go to the first name
     SELECT cluster_id, arg_min(name, (-reports, name)) AS place
@@ -34,25 +36,16 @@ modes AS (  -- the mode most reports give; ties go to the first
     FROM (SELECT cluster_id, mode, count(*) AS reports FROM reports WHERE mode IS NOT NULL GROUP BY ALL)
     GROUP BY cluster_id
 ),
-sentences_reporting AS (
-    SELECT DISTINCT cluster_id, seed_file, sentence_idx, sentence_text FROM reports
-),
-evidence AS (
-    SELECT cluster_id,
-           list(seed_file || '#' || sentence_idx ORDER BY seed_file, sentence_idx) AS sentences,
-           arg_min(sentence_text, (seed_file, sentence_idx)) AS first_sentence
-    FROM sentences_reporting
-    GROUP BY cluster_id
-),
-clusters AS (
+clusters AS (  -- one pass: distinct sorted lists from plain lists, not one aggregate and join per DISTINCT
     SELECT cluster_id,
            min(event_type) AS event_type,
            arg_min({'date': event_date, 'precision': date_precision}, (-date_rank, coalesce(event_date, ''))) AS dated,
-           list(DISTINCT modality ORDER BY modality) AS modalities,
+           list_sort(list_distinct(list(modality))) AS modalities,
            count(*) AS n_reports,
-           count(DISTINCT doc_id) AS n_documents,
-           list(DISTINCT seed_file ORDER BY seed_file) AS documents,
-           list(event_id ORDER BY event_id) AS event_ids
+           list_sort(list_distinct(list(seed_file))) AS documents,  -- one seed file per document
+           list_sort(list_distinct(list({'file': seed_file, 'idx': sentence_idx}))) AS evidence,
+           arg_min(sentence_text, (seed_file, sentence_idx)) AS first_sentence,
+           list_sort(list(event_id)) AS event_ids
     FROM reports
     GROUP BY cluster_id
 )
@@ -62,21 +55,19 @@ SELECT c.cluster_id,
        c.event_type,
        m.mode,
        c.modalities,
-       coalesce(actors.names, []::VARCHAR[]) AS actors,
-       coalesce(recipients.names, []::VARCHAR[]) AS recipients,
-       p.place,
+       coalesce(p.actors, []::VARCHAR[]) AS actors,
+       coalesce(p.recipients, []::VARCHAR[]) AS recipients,
+       pl.place,
        c.n_reports,
-       c.n_documents,
+       len(c.documents) AS n_documents,
        c.documents,
-       v.sentences,
-       v.first_sentence,
+       list_transform(c.evidence, lambda s: s.file || '#' || s.idx) AS sentences,
+       c.first_sentence,
        c.event_ids
 FROM clusters c
-JOIN evidence v USING (cluster_id)
 LEFT JOIN modes m USING (cluster_id)
-LEFT JOIN places p USING (cluster_id)
-LEFT JOIN participants actors ON actors.cluster_id = c.cluster_id AND actors.role = 'actor'
-LEFT JOIN participants recipients ON recipients.cluster_id = c.cluster_id AND recipients.role = 'recipient'
+LEFT JOIN places pl USING (cluster_id)
+LEFT JOIN participants p USING (cluster_id)
 ORDER BY event_date NULLS LAST, c.cluster_id;
 
 CREATE VIEW event_timeline AS SELECT * FROM materialized.event_timeline;
@@ -99,31 +90,42 @@ COMMENT ON COLUMN event_timeline.first_sentence IS 'The text of the first of tho
 COMMENT ON COLUMN event_timeline.event_ids IS 'Its event mentions (events.event_id), sorted.';
 
 CREATE TABLE materialized.entity_network AS
-WITH named AS (  -- each entity once per sentence that names it
-    SELECT DISTINCT doc_id, sentence_idx, entity_id
-    FROM entity_mentions
-    WHERE entity_id IS NOT NULL AND sentence_idx IS NOT NULL
+WITH numbered_documents AS (  -- in seed-file order (doc_id hashes the seed file, so each has its own)
+    SELECT doc_id, row_number() OVER (ORDER BY seed_file)::INTEGER AS doc_no FROM documents
 ),
-pairs AS (
-    SELECT a.entity_id AS entity_a, b.entity_id AS entity_b, a.doc_id, a.sentence_idx
+numbered_entities AS (  -- in entity_id order, so that a < b holds of the numbers as of the ids
+    SELECT entity_id, name, label, row_number() OVER (ORDER BY entity_id)::INTEGER AS entity_no FROM entities
+),
+named AS (  -- each entity once per sentence that names it
+    SELECT DISTINCT d.doc_no, m.sentence_idx, n.entity_no
+    FROM entity_mentions m
+    JOIN numbered_documents d USING (doc_id)
+    JOIN numbered_entities n USING (entity_id)
+    WHERE m.sentence_idx IS NOT NULL
+),
+pairs_by_document AS (
+    SELECT a.entity_no AS entity_a, b.entity_no AS entity_b, a.doc_no, count(*) AS n_sentences
     FROM named a
-    JOIN named b ON a.doc_id = b.doc_id AND a.sentence_idx = b.sentence_idx AND a.entity_id < b.entity_id
+    JOIN named b ON a.doc_no = b.doc_no AND a.sentence_idx = b.sentence_idx AND a.entity_no < b.entity_no
+    GROUP BY ALL
 ),
 edges AS (
-    SELECT p.entity_a, p.entity_b,
-           count(*) AS n_sentences,
-           count(DISTINCT p.doc_id) AS n_documents,
-           list(DISTINCT d.seed_file ORDER BY d.seed_file) AS documents
-    FROM pairs p JOIN documents d USING (doc_id)
-    GROUP BY p.entity_a, p.entity_b
-)
-SELECT e.entity_a, a.name AS name_a, a.label AS label_a,
-       e.entity_b, b.name AS name_b, b.label AS label_b,
-       e.n_sentences, e.n_documents, e.documents
+    SELECT entity_a, entity_b,
+           sum(n_sentences)::BIGINT AS n_sentences,
+           count(*) AS n_documents,
+           list(doc_no ORDER BY doc_no) AS doc_nos
+    FROM pairs_by_document
+    GROUP BY entity_a, entity_b
+),
+seed_files AS (SELECT list(seed_file ORDER BY seed_file) AS by_doc_no FROM documents)
+SELECT a.entity_id AS entity_a, a.name AS name_a, a.label AS label_a,
+       b.entity_id AS entity_b, b.name AS name_b, b.label AS label_b,
+       e.n_sentences, e.n_documents, list_transform(e.doc_nos, lambda i: f.by_doc_no[i]) AS documents
 FROM edges e
-JOIN entities a ON a.entity_id = e.entity_a
-JOIN entities b ON b.entity_id = e.entity_b
-ORDER BY e.n_sentences DESC, e.n_documents DESC, a.name, b.name, e.entity_a, e.entity_b;
+CROSS JOIN seed_files f
+JOIN numbered_entities a ON a.entity_no = e.entity_a
+JOIN numbered_entities b ON b.entity_no = e.entity_b
+ORDER BY e.n_sentences DESC, e.n_documents DESC, a.name, b.name, a.entity_id, b.entity_id;
 
 CREATE VIEW entity_network AS SELECT * FROM materialized.entity_network;
 COMMENT ON TABLE materialized.entity_network IS 'The rows of the view entity_network, computed when the database was built; query the view.';
@@ -180,7 +182,29 @@ COMMENT ON COLUMN actor_dyads.n_documents IS 'Documents that report them.';
 COMMENT ON COLUMN actor_dyads.documents IS 'The seed files that report them, sorted.';
 COMMENT ON COLUMN actor_dyads.event_ids IS 'The event mentions (events.event_id), sorted.';
 
-CREATE TABLE materialized.fact_provenance AS
+-- Declared column by column, its types those of the query below (a test holds them to it), so that
+-- `id`, unique to each row, is stored uncompressed: compressing it cost more than any other column.
+CREATE TABLE materialized.fact_provenance (
+    kind VARCHAR,
+    id VARCHAR USING COMPRESSION uncompressed,
+    doc_id VARCHAR,
+    seed_file VARCHAR,
+    seed_sha256 VARCHAR,
+    encoding VARCHAR,
+    sentence_idx INTEGER,
+    char_start INTEGER,
+    char_end INTEGER,
+    raw_slice VARCHAR,
+    label VARCHAR,
+    entity_id VARCHAR,
+    trigger VARCHAR,
+    trigger_char_start INTEGER,
+    trigger_char_end INTEGER,
+    sentence_char_start INTEGER,
+    sentence_char_end INTEGER,
+    sentence_text VARCHAR
+);
+INSERT INTO materialized.fact_provenance
 WITH facts AS (
     SELECT 'mention' AS kind, mention_id AS id, doc_id, sentence_idx, char_start, char_end,
            text AS raw_slice, label, entity_id,

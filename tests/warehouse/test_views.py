@@ -5,7 +5,7 @@ from pathlib import Path
 
 from warehouse.database import connect_read_only, rebuild_database
 from warehouse.parquet import partition_ids, replace_corpus_tables, replace_document
-from warehouse.schema import arrow_table
+from warehouse.schema import arrow_table, views_sql
 
 RAW = "Talks\n\nRussia and Turkey agreed in Astana. Russia met Turkey."
 
@@ -247,3 +247,16 @@ def test_the_seeds_provenance_slices_are_the_raw_text_and_every_fact_is_there(se
         document = documents[fact["doc_id"]]
         assert fact["raw_slice"] == document["raw_text"][fact["char_start"] : fact["char_end"]], fact["id"]
         assert fact["seed_sha256"] == document["seed_sha256"]
+
+
+def test_the_provenance_table_has_the_types_of_the_rows_it_is_filled_with(seeds_warehouse: Path) -> None:
+    """Its table is declared column by column (to store `id` uncompressed), so a type changed in
+    schema.sql must not be cast away on the way in: the declared columns are those of its query."""
+    query = views_sql().split("INSERT INTO materialized.fact_provenance", 1)[1].split(";", 1)[0]
+    inferred = [(row["column_name"], row["column_type"]) for row in rows(seeds_warehouse, f"DESCRIBE {query}")]
+    declared = rows(
+        seeds_warehouse,
+        "SELECT column_name, data_type FROM duckdb_columns() "
+        "WHERE schema_name = 'materialized' AND table_name = 'fact_provenance' ORDER BY column_index",
+    )
+    assert [(row["column_name"], row["data_type"]) for row in declared] == inferred

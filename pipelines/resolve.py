@@ -127,8 +127,8 @@ class _People:
         self.count = 0
         self.changes = 0
         self.by_initial: dict[tuple[str, str], list[tuple[int, _Cluster]]] = defaultdict(list)
-        self.full_names: dict[tuple[str, str], _Scan] = {}
-        self.surnames: dict[str, _Scan] = {}
+        self.full_names: defaultdict[tuple[str, str], _Scan] = defaultdict(_Scan)
+        self.surnames: defaultdict[str, _Scan] = defaultdict(_Scan)
 
     def append(self, person: _Cluster) -> None:
         for key in _initials(person.surname):
@@ -228,9 +228,21 @@ def _entities(groups: _Groups) -> tuple[list[_Cluster], numpy.ndarray]:
 
 def _document_order(candidates: pa.Table) -> pa.Table:
     """The candidates sorted in document order: the table itself when it already is (as the
-    warehouse reads it), not a copy."""
-    order = pc.sort_indices(candidates, sort_keys=DOCUMENT_ORDER).to_numpy()
-    return candidates if (order == numpy.arange(len(order))).all() else candidates.take(order)
+    warehouse reads it), neither sorted again nor copied."""
+    if _in_document_order(candidates):
+        return candidates
+    return candidates.take(pc.sort_indices(candidates, sort_keys=DOCUMENT_ORDER))
+
+
+def _in_document_order(candidates: pa.Table) -> bool:
+    """Whether each row comes after the one before it in document order (or ties with it)."""
+    before, after = candidates.slice(0, max(len(candidates) - 1, 0)), candidates.slice(1)
+    [(doc_before, doc_after), (start_before, start_after), (end_before, end_after)] = [
+        (before[column], after[column]) for column, _ in DOCUMENT_ORDER
+    ]
+    same_start = pc.and_(pc.equal(start_before, start_after), pc.less_equal(end_before, end_after))
+    same_document = pc.and_(pc.equal(doc_before, doc_after), pc.or_(pc.less(start_before, start_after), same_start))
+    return pc.all(pc.or_(pc.less(doc_before, doc_after), same_document)).as_py() is not False
 
 
 def _distinct(column: pa.ChunkedArray) -> tuple[numpy.ndarray, list[Any]]:
@@ -373,7 +385,7 @@ def _person_cluster(text: str, people: _People, clusters: dict[str, _Cluster]) -
     """The person this full name is, by surname and given name across spellings; or a new one."""
     parts = _name_parts(text)
     if parts:
-        scan = people.full_names.setdefault((parts[-1], parts[0]), _Scan())
+        scan = people.full_names[parts[-1], parts[0]]
         if not scan.matches:
             candidates = people.registered_since(parts[-1], scan)
             same = (p for p in candidates if _same_name(parts[-1], p.surname) and _compatible_given(parts[0], p.given))
@@ -419,7 +431,7 @@ def _person_by_surname(text: str, document: int, people: _People) -> _Cluster | 
     if not parts:
         return None
     surname = parts[-1]
-    scan = people.surnames.setdefault(surname, _Scan())
+    scan = people.surnames[surname]
     scan.matches += [p for p in people.registered_since(surname, scan) if p.surname and _same_name(surname, p.surname)]
     in_document = [p for p in scan.matches if document in p.documents]
     if len(in_document) == 1:

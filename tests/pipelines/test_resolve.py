@@ -23,6 +23,7 @@ from pipelines.resolve import (
     _cluster_for,
     _counted,
     _entity_row,
+    _in_document_order,
     _is_bare_surname,
     _merge_acronyms,
     _Name,
@@ -325,6 +326,13 @@ def test_a_table_in_any_order_resolves_as_one_in_document_order() -> None:
     assert shuffled.entities == in_order.entities
     assert shuffled.mentions.equals(in_order.mentions)
     assert shuffled.mentions.column_names == [*pa.Table.from_pylist(rows).column_names, "entity_id"]
+
+
+def test_a_table_is_in_document_order_when_each_row_follows_the_one_before_or_ties_with_it() -> None:
+    table = pa.table({"doc_id": ["a", "a", "a", "a", "b"], "char_start": [0, 0, 0, 5, 0], "char_end": [3, 3, 4, 6, 1]})
+    assert _in_document_order(table) and _in_document_order(table.slice(0, 0)) and _in_document_order(table.slice(4))
+    unordered = ([0, 1, 3, 2, 4], [0, 2, 1, 3, 4], [4, 0, 1, 2, 3])
+    assert not any(_in_document_order(table.take(order)) for order in unordered)
 
 
 def test_counted_gives_each_distinct_integer_sorted_with_its_count() -> None:

@@ -26,7 +26,7 @@ def _command(args: argparse.Namespace) -> int:
     if args.command == "run":
         from assets.commands import run_everything  # Dagster loads in ~3 s; `sql` does not need it
 
-        return run_everything()
+        return run_everything(every_file=args.all)
     if args.command == "status":
         from assets.commands import print_status
 
@@ -43,7 +43,8 @@ def _command(args: argparse.Namespace) -> int:
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="newsevents", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
-    commands.add_parser("run", help="materialize every asset for every seed file, in one Dagster run")
+    run = commands.add_parser("run", help="bring every asset up to date with the seeds folder, in one Dagster run")
+    run.add_argument("--all", action="store_true", help="process every seed file again, not only new and changed ones")
     commands.add_parser("status", help="seed files, partitions, last materializations, rows and rejected files")
     query = commands.add_parser("sql", help="run SQL on a read-only connection to news.duckdb and print the result")
     query.add_argument("query", nargs="?", help='the SQL, e.g. "SELECT * FROM event_timeline"')

@@ -1,5 +1,6 @@
-"""The `newsevents` commands that talk to Dagster: `run` (one run over every seed file, with its
-progress printed as the run's events arrive) and `status` (files, partitions, materializations, rows)."""
+"""The `newsevents` commands that talk to Dagster: `run` (one run over the new and changed seed
+files, with its progress printed as the run's events arrive) and `status` (files, partitions,
+materializations, rows)."""
 
 import logging
 import os
@@ -9,6 +10,7 @@ import uuid
 import warnings
 from dataclasses import astuple
 from datetime import UTC, datetime
+from functools import partial
 from typing import TextIO
 
 import dagster as dg
@@ -16,7 +18,8 @@ from dagster_shared.error import SerializableErrorInfo
 
 from assets.partitions import SEED_FILES, partition_key_for, partition_range_tags, sync_seed_partitions
 from assets.resources import SeedsFolder, Warehouse
-from pipelines.ingest import FileStamp
+from assets.sensors import find_seed_changes
+from pipelines.ingest import FileStamp, content_fingerprint
 from warehouse.briefing import briefing_path
 from warehouse.database import database_path
 from warehouse.parquet import table_dir
@@ -27,8 +30,10 @@ QUIET_RUN_CONFIG = {"loggers": {"console": {"config": {"log_level": "WARNING"}}}
 MESSAGE_CHARS = 110
 
 
-def run_everything() -> int:
-    """Sync partitions with the seeds folder and materialize them all in one run, without a daemon."""
+def run_everything(every_file: bool = False) -> int:
+    """Sync partitions with the seeds folder, then in one run without a daemon process the files that
+    are new or changed since the warehouse took them (every file with `every_file`), resolve
+    entities, code events and bring news.duckdb up to date."""
     defs = _definitions()
     started = time.monotonic()
     seeds: SeedsFolder = defs.resources["seeds"]
@@ -41,19 +46,35 @@ def run_everything() -> int:
         return 2
     sync_seed_partitions(instance, files)
     keys = instance.get_dynamic_partitions(SEED_FILES)
-    if keys:
-        job, tags = defs.resolve_job_def("refresh_warehouse"), partition_range_tags(keys[0], keys[-1])
+    span = keys if every_file else _span_to_process(keys, _changed_keys(seeds, warehouse, files, keys))
+    if span:
+        job, tags = defs.resolve_job_def("refresh_warehouse"), partition_range_tags(span[0], span[-1])
     else:
         job, tags = defs.resolve_job_def("rebuild_news_duckdb"), {}
     run_id = str(uuid.uuid4())
     progress = RunProgress(started, _asset_steps(defs), sys.stderr)
     instance.add_event_listener(run_id, progress)
-    progress.say("run", f"{len(files)} seed files in {seeds.root}, {len(keys)} partitions: job {job.name}")
+    progress.say("run", f"{len(files)} seed files in {seeds.root}, {len(span)} to process: job {job.name}")
     result = job.execute_in_process(
         instance=instance, tags=tags, run_config=QUIET_RUN_CONFIG, run_id=run_id, raise_on_error=False
     )
     _print_summary(len(files), seeds, warehouse, result, time.monotonic() - started, progress)
     return 0 if result.success else 1
+
+
+def _changed_keys(seeds: SeedsFolder, warehouse: Warehouse, files: dict[str, FileStamp], keys: list[str]) -> set[str]:
+    """The partitions whose file the warehouse does not hold as it is now, judged as the sensor
+    judges them: by size and mtime, and by content only when those differ."""
+    recorded = warehouse.recorded_seed_states()
+    fingerprint = partial(content_fingerprint, seeds.root, max_bytes=seeds.max_bytes)
+    return find_seed_changes(files, keys, {}, recorded, fingerprint).to_process
+
+
+def _span_to_process(keys: list[str], changed: set[str]) -> list[str]:
+    """The partitions from the first changed one to the last: one run covers a range, and new files
+    are added at the end, so the files between two changed ones are few or none in the usual case."""
+    positions = [index for index, key in enumerate(keys) if key in changed]
+    return keys[positions[0] : positions[-1] + 1] if positions else []
 
 
 class RunProgress:

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from assets.cli import main
+from assets.commands import _span_to_process
 from warehouse.database import DATABASE_FILE, table_counts
 from warehouse.explain import Span, mark_up
 from warehouse.query import run_query
@@ -62,6 +63,7 @@ def test_run_builds_the_warehouse_then_forgets_a_deleted_file_and_reports_a_reje
     done = run_cli(seeds_dir, warehouse_dir, home)
     assert done.returncode == 0, done.stderr[-3000:]
     assert "Rejected empty.txt: The file is empty (0 bytes)." in done.stderr
+    assert re.search(r"5 seed files in .*, 1 to process", done.stderr)  # the new file alone
     counts = table_counts(warehouse_dir)
     assert (counts["documents"], counts["rejected_documents"], counts["sentences"]) == (4, 1, 98)
     assert counts["entity_mentions"] == counts["mention_candidates"] > 0
@@ -216,3 +218,11 @@ def test_marks_are_coloured_for_a_terminal_and_skip_overlaps() -> None:
     coloured = mark_up(raw, (0, 28), spans, colour=True)
     assert coloured.startswith("\x1b[1;32mRussia\x1b[0m\x1b[2m(actor: Russia)\x1b[0m")
     assert "\x1b[1;36mAstana\x1b[0m" in coloured
+
+
+@pytest.mark.parametrize(
+    ("changed", "span"),
+    [(set(), []), ({"c"}, ["c"]), ({"b", "d"}, ["b", "c", "d"]), ({"a", "e"}, ["a", "b", "c", "d", "e"])],
+)
+def test_run_processes_the_partitions_from_the_first_changed_to_the_last(changed: set[str], span: list[str]) -> None:
+    assert _span_to_process(["a", "b", "c", "d", "e"], changed) == span

@@ -120,12 +120,10 @@ class _People:
     listed twice), indexed by the first letter of the surname and of its skeleton: `_same_name`
     holds only between names that share one of them, so only those are compared. A person's surname
     and given name never change once registered, so each query keeps what it matched and how far it
-    has looked (`_Scan`), and later looks only at the persons registered since. `changes` counts
-    registrations and documents noted: what was found from the persons holds while it stays the same."""
+    has looked (`_Scan`), and later looks only at the persons registered since."""
 
     def __init__(self) -> None:
         self.count = 0
-        self.changes = 0
         self.by_initial: dict[tuple[str, str], list[tuple[int, _Cluster]]] = defaultdict(list)
         self.full_names: defaultdict[tuple[str, str], _Scan] = defaultdict(_Scan)
         self.surnames: defaultdict[str, _Scan] = defaultdict(_Scan)
@@ -134,13 +132,6 @@ class _People:
         for key in _initials(person.surname):
             self.by_initial[key].append((self.count, person))
         self.count += 1
-        self.changes += 1
-
-    def note(self, person: _Cluster, document: int) -> None:
-        """Record that `person` is named in `document`."""
-        if document not in person.documents:
-            person.documents.add(document)
-            self.changes += 1
 
     def registered_since(self, surname: str, scan: _Scan) -> list[_Cluster]:
         """The persons whose surname may be a spelling of `surname` registered since the scan last
@@ -301,28 +292,20 @@ def _resolve_names(groups: _Groups, clusters: dict[str, _Cluster], people: _Peop
     person_rows = numpy.flatnonzero(person[groups.row_group])
     pairs, _ = _counted(groups.row_group[person_rows] * groups.n_documents + groups.row_document[person_rows])
     for group, document in zip(*(part.tolist() for part in numpy.divmod(pairs, groups.n_documents)), strict=True):
-        people.note(by_group[group], document)
+        by_group[group].documents.add(document)
     bare = numpy.array([_is_bare_surname(name) for name in groups.names], dtype=bool)
     return numpy.flatnonzero(bare[groups.row_group])
 
 
 def _resolve_surnames(groups: _Groups, rows: numpy.ndarray, clusters: dict[str, _Cluster], people: _People) -> None:
-    """Put each bare surname's mention, in document order, in its person's cluster. What one joins
-    depends on its name, its document and the persons found so far, so a repeat in the same document
-    joins what the last one did when no person was registered or named in a new document since."""
-    joined: dict[tuple[int, int], tuple[int, _Cluster]] = {}
+    """Put each bare surname's mention, in document order, in its person's cluster: what one joins
+    depends on its document and on the persons found so far, which the ones before it change."""
     member = len(groups.names)
     for group, document in zip(groups.row_group[rows].tolist(), groups.row_document[rows].tolist(), strict=True):
-        known = joined.get((group, document))
-        if known is None or known[0] != people.changes:
-            name = groups.names[group]
-            known = joined[group, document] = (
-                people.changes,
-                _person_by_surname(name.text, document, people) or _cluster_for(name, clusters, people),
-            )
-        cluster = known[1]
+        name = groups.names[group]
+        cluster = _person_by_surname(name.text, document, people) or _cluster_for(name, clusters, people)
         cluster.add(member, groups.forms[group], 1)
-        people.note(cluster, document)
+        cluster.documents.add(document)
         member += 1
 
 

@@ -3,13 +3,17 @@
 from collections import Counter, defaultdict
 
 import dagster as dg
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from assets.documents import EVENTS_GROUP
 from assets.metadata import PREVIEW_ROWS, markdown_preview, table_metadata, table_spec, value_counts
 from assets.partitions import SEED_FILES, doc_id_for_key
 from assets.resources import Warehouse
 from pipelines import PIPELINE_VERSION
-from pipelines.clusters import CodedEvents, Row, code_events
+from pipelines.clusters import CodedTables, Row, code_event_tables
+from warehouse.parquet import replace_corpus_tables
+from warehouse.schema import tables
 
 
 @dg.multi_asset(
@@ -21,28 +25,32 @@ from pipelines.clusters import CodedEvents, Row, code_events
     "real-world happening across sentences and documents.",
 )
 def coded_events(context: dg.AssetExecutionContext, warehouse: Warehouse):
-    """Read all current candidates and the entity tables, code them, and replace both corpus tables together."""
+    """Read all current candidates and the entity tables, code them, and replace both corpus tables together.
+    The tables stay Arrow from Parquet to Parquet: only what coding reads becomes Python objects."""
     current = {doc_id_for_key(key) for key in context.instance.get_dynamic_partitions(SEED_FILES)}
-    entities = warehouse.read("entities").to_pylist()
-    coded = code_events(
-        warehouse.read("event_candidates", current).to_pylist(),
-        warehouse.read("event_arguments", current).to_pylist(),
-        warehouse.read("entity_mentions").select(["mention_id", "entity_id"]).to_pylist(),
+    entities = warehouse.read("entities")
+    coded = code_event_tables(
+        warehouse.read("event_candidates", current),
+        warehouse.read("event_arguments", current),
+        warehouse.read("entity_mentions").select(["mention_id", "entity_id"]),
         entities,
     )
-    warehouse.store_corpus({"events": coded.events, "event_actors": coded.actors})
-    n_clusters = len({event["cluster_id"] for event in coded.events})
-    context.log.info(f"{len(coded.events)} events in {n_clusters} clusters, {len(coded.actors)} participants")
+    stored = {"events": coded.events, "event_actors": coded.actors}
+    replace_corpus_tables(
+        warehouse.root, {table: data.select(tables()[table].arrow_schema.names) for table, data in stored.items()}
+    )
+    n_clusters = pc.count_distinct(coded.events["cluster_id"]).as_py()
+    context.log.info(f"{coded.events.num_rows} events in {n_clusters} clusters, {coded.actors.num_rows} participants")
     if coded.dropped_arguments:
         context.log.warning(f"{coded.dropped_arguments} event arguments had no entity and were left out")
     yield dg.MaterializeResult(
         asset_key="events",
         metadata={
             **table_metadata("events"),
-            "dagster/row_count": len(coded.events),
+            "dagster/row_count": coded.events.num_rows,
             "n_clusters": n_clusters,
-            "event_types": value_counts(Counter(event["event_type"] for event in coded.events)),
-            "modalities": value_counts(Counter(event["modality"] for event in coded.events)),
+            "event_types": value_counts(Counter(coded.events["event_type"].to_pylist())),
+            "modalities": value_counts(Counter(coded.events["modality"].to_pylist())),
             "latest_events": markdown_preview(
                 _latest_with_participants(coded, entities),
                 ["event_date", "event_type", "modality", "trigger", "actors", "recipients", "place"],
@@ -53,21 +61,27 @@ def coded_events(context: dg.AssetExecutionContext, warehouse: Warehouse):
         asset_key="event_actors",
         metadata={
             **table_metadata("event_actors"),
-            "dagster/row_count": len(coded.actors),
-            "roles": value_counts(Counter(actor["role"] for actor in coded.actors)),
+            "dagster/row_count": coded.actors.num_rows,
+            "roles": value_counts(Counter(coded.actors["role"].to_pylist())),
             "dropped_arguments": coded.dropped_arguments,
-            "preview": markdown_preview(coded.actors, ["event_id", "entity_id", "role", "sector"]),
+            "preview": markdown_preview(
+                coded.actors.slice(0, PREVIEW_ROWS).to_pylist(), ["event_id", "entity_id", "role", "sector"]
+            ),
         },
     )
 
 
-def _latest_with_participants(coded: CodedEvents, entities: list[Row]) -> list[Row]:
-    """The latest-dated events, each with its actors', recipients' and place's names, for the preview."""
-    names = {entity["entity_id"]: entity["name"] for entity in entities}
+def _latest_with_participants(coded: CodedTables, entities: pa.Table) -> list[Row]:
+    """The latest-dated events (an unknown date last), each with its actors', recipients' and place's
+    names, for the preview."""
+    names = dict(zip(entities["entity_id"].to_pylist(), entities["name"].to_pylist(), strict=True))
+    by_date = pa.table({"date": pc.fill_null(coded.events["event_date"], ""), "event_id": coded.events["event_id"]})
+    order = pc.sort_indices(by_date, [("date", "descending"), ("event_id", "descending")])
+    latest = coded.events.take(order[:PREVIEW_ROWS]).to_pylist()
+    shown = pc.is_in(coded.actors["event_id"], value_set=pa.array([event["event_id"] for event in latest], pa.string()))
     participants: dict[tuple[str, str], list[str]] = defaultdict(list)
-    for actor in coded.actors:
+    for actor in coded.actors.filter(shown).to_pylist():
         participants[(actor["event_id"], actor["role"])].append(names.get(actor["entity_id"], actor["entity_id"]))
-    latest = sorted(coded.events, key=lambda event: (event["event_date"] or "", event["event_id"]), reverse=True)
     return [
         {
             **event,
@@ -75,5 +89,5 @@ def _latest_with_participants(coded: CodedEvents, entities: list[Row]) -> list[R
             "recipients": ", ".join(participants[(event["event_id"], "recipient")]),
             "place": names.get(event["location_entity_id"]),
         }
-        for event in latest[:PREVIEW_ROWS]
+        for event in latest
     ]

@@ -31,14 +31,20 @@ from __future__ import annotations
 
 import hashlib
 from collections import Counter, defaultdict
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
+import pyarrow as pa
+import pyarrow.compute as pc
+
 from pipelines.gazetteer import gazetteer
 
 Row = dict[str, Any]
+# Participants being coded: (event position, entity_id, role) → (first mention_id, sector).
+Actors = dict[tuple[int, str, str], tuple[str, str | None]]
 # Characters of an ISO date at each precision: 2017, 2017-01, 2017-01-23.
 DATE_LENGTHS = {"year": 4, "month": 7, "day": 10}
 CLUSTER_PREFIX = "K"
@@ -56,6 +62,14 @@ CANDIDATE_COLUMNS = (
     "modality", "event_date", "date_precision", "confidence", "trigger_char_start", "trigger_char_end",
     "date_method", "date_mention_id", "location_mention_id", "method",
 )  # fmt: skip
+# Events in document, then text order; the id breaks ties, so the order never depends on the input's.
+EVENT_ORDER = ("doc_id", "trigger_char_start", "trigger_char_end", "event_id")
+ARGUMENT_COLUMNS = ("event_id", "mention_id", "role", "sector")
+ACTOR_COLUMNS = ("event_id", "entity_id", "role", "mention_id", "sector")
+ENTITY_COLUMNS = ("entity_id", "label", "link", "country_iso3", "capital_of", "sector")
+# The roles events count their participants in, and the events column of each count.
+ROLES = {"actor": "n_actors", "recipient": "n_recipients"}
+NOBODY: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -65,6 +79,28 @@ class CodedEvents:
     events: list[Row]
     actors: list[Row]
     dropped_arguments: int = 0
+
+
+@dataclass(frozen=True)
+class CodedTables:
+    """`events` (the candidates' columns, then location_entity_id, cluster_id, n_actors and
+    n_recipients) and `event_actors` as Arrow tables, and how many arguments had no entity to code."""
+
+    events: pa.Table
+    actors: pa.Table
+    dropped_arguments: int = 0
+
+
+@dataclass(frozen=True)
+class Reports:
+    """What clustering reads of each event, in event order: lists indexed by the event's position."""
+
+    event_ids: list[str]
+    kinds: list[tuple[str, bool]]  # (event type, negated)
+    dates: list[str | None]
+    docs: list[str]
+    places: list[str | None]
+    participants: list[AbstractSet[str]]
 
 
 @cache
@@ -80,38 +116,97 @@ def code_events(
     entities: list[Row],
     countries: Mapping[str, str] | None = None,
 ) -> CodedEvents:
-    """Code event candidates at the corpus level: participants and places as entities, then clusters."""
-    entity_of = {m["mention_id"]: m["entity_id"] for m in mentions if m["entity_id"] is not None}
-    state_of = _state_entities(entities, country_links() if countries is None else countries)
-    events = [_event_row(candidate, entity_of) for candidate in sorted(candidates, key=_event_order)]
-    order = {event["event_id"]: index for index, event in enumerate(events)}
-    known = [argument for argument in arguments if argument["event_id"] in order]
-    actors, dropped = _code_arguments(known, entity_of, {e["entity_id"]: e for e in entities}, state_of)
-    actors.sort(key=lambda actor: (order[actor["event_id"]], actor["role"] != "actor"))
-    participants: dict[str, set[str]] = defaultdict(set)
-    for actor in actors:
-        participants[actor["event_id"]].add(actor["entity_id"])
-    roles = Counter((actor["event_id"], actor["role"]) for actor in actors)
-    clusters = cluster_events(events, participants)
-    for event in events:
-        event["n_actors"], event["n_recipients"] = (
-            roles[(event["event_id"], "actor")],
-            roles[(event["event_id"], "recipient")],
-        )
-        event["cluster_id"] = clusters[event["event_id"]]
-    return CodedEvents(events, actors, dropped)
+    """`code_event_tables` over rows, for callers that hold their rows in memory (the evaluation)."""
+    coded = code_event_tables(
+        _table(candidates, CANDIDATE_COLUMNS),
+        _table(arguments, ARGUMENT_COLUMNS),
+        _table(mentions, ("mention_id", "entity_id")),
+        _table(entities, ENTITY_COLUMNS),
+        countries,
+    )
+    return CodedEvents(coded.events.to_pylist(), coded.actors.to_pylist(), coded.dropped_arguments)
 
 
-def _event_order(candidate: Row) -> tuple:
-    """Document, then text order; the id breaks ties, so the order never depends on the input's."""
-    return candidate["doc_id"], candidate["trigger_char_start"], candidate["trigger_char_end"], candidate["event_id"]
+def _table(rows: list[Row], columns: Sequence[str]) -> pa.Table:
+    """The rows' given columns as an Arrow table: a missing key is null, and a column of nulls only
+    is typed as strings (Arrow cannot tell its type from no values)."""
+    arrays = {column: pa.array([row.get(column) for row in rows]) for column in columns}
+    return pa.table({name: a.cast(pa.string()) if a.type == pa.null() else a for name, a in arrays.items()})
 
 
-def _event_row(candidate: Row, entity_of: Mapping[str, str]) -> Row:
-    """An events row: the candidate's columns and its place as an entity (cluster and counts follow)."""
-    row = {column: candidate.get(column) for column in CANDIDATE_COLUMNS}
-    row["location_entity_id"] = entity_of.get(candidate.get("location_mention_id") or "")
-    return row
+def code_event_tables(
+    candidates: pa.Table,
+    arguments: pa.Table,
+    mentions: pa.Table,
+    entities: pa.Table,
+    countries: Mapping[str, str] | None = None,
+) -> CodedTables:
+    """Code event candidates at the corpus level: participants and places as entities, then clusters.
+    The candidates' columns are carried over as Arrow columns; only what coding reads becomes Python."""
+    events = candidates.sort_by([(column, "ascending") for column in EVENT_ORDER]).select(CANDIDATE_COLUMNS)
+    event_ids = events["event_id"].to_pylist()
+    arguments = _in_event_order(arguments, events["event_id"])
+    location_mentions = events["location_mention_id"]
+    entity_of = _entity_of(
+        mentions, pa.chunked_array([*arguments["mention_id"].chunks, *location_mentions.chunks], pa.string())
+    )
+    rows = entities.select(ENTITY_COLUMNS).to_pylist()
+    states = _state_entities(rows, country_links() if countries is None else countries)
+    participants, dropped = _code_arguments(arguments, entity_of, {e["entity_id"]: e for e in rows}, states)
+    actors = _actor_table(participants, event_ids)
+    places = [entity_of.get(mention_id) for mention_id in location_mentions.to_pylist()]
+    coded = {
+        "location_entity_id": pa.array(places, pa.string()),
+        "cluster_id": pa.array(cluster_events(_reports(events, places, participants)), pa.string()),
+        **_role_counts(actors, events["event_id"]),
+    }
+    for column, values in coded.items():
+        events = events.append_column(column, values)
+    return CodedTables(events, actors, dropped)
+
+
+def _reports(events: pa.Table, places: list[str | None], actors: Actors) -> Reports:
+    """What clustering reads of the events (in their order), with their places as entities."""
+    participants: dict[int, set[str]] = defaultdict(set)
+    for position, entity_id, _ in actors:
+        participants[position].add(entity_id)
+    types, modalities = events["event_type"].to_pylist(), events["modality"].to_pylist()
+    return Reports(
+        event_ids=events["event_id"].to_pylist(),
+        kinds=[(kind, modality == "negated") for kind, modality in zip(types, modalities, strict=True)],
+        dates=events["event_date"].to_pylist(),
+        docs=events["doc_id"].to_pylist(),
+        places=places,
+        participants=[participants.get(position, NOBODY) for position in range(events.num_rows)],
+    )
+
+
+def _role_counts(actors: pa.Table, event_ids: pa.ChunkedArray) -> dict[str, pa.Array]:
+    """n_actors and n_recipients: how many participants each event has in each role."""
+    counts = {}
+    for role, column in ROLES.items():
+        in_role = actors.filter(pc.equal(actors["role"], role)).group_by("event_id").aggregate([("role", "count")])
+        found = pc.take(in_role["role_count"], pc.index_in(event_ids, value_set=in_role["event_id"].combine_chunks()))
+        counts[column] = pc.fill_null(found, 0).cast(pa.int32())
+    return counts
+
+
+def _in_event_order(arguments: pa.Table, event_ids: pa.ChunkedArray) -> pa.Table:
+    """The arguments of the given events with their event's position, ordered by it and then actors
+    before recipients, each group in input order (the sort is stable)."""
+    position = pc.index_in(arguments["event_id"], value_set=event_ids.combine_chunks())
+    ordered = arguments.select(ARGUMENT_COLUMNS).append_column("position", position)
+    ordered = ordered.append_column("not_actor", pc.not_equal(arguments["role"], "actor"))
+    ordered = ordered.filter(pc.is_valid(ordered["position"]))
+    return ordered.sort_by([("position", "ascending"), ("not_actor", "ascending")])
+
+
+def _entity_of(mentions: pa.Table, wanted: pa.ChunkedArray) -> dict[str, str]:
+    """mention_id → entity_id of the wanted mentions that have an entity: only those become Python,
+    never the whole corpus's mentions."""
+    named = pc.is_in(mentions["mention_id"], value_set=wanted.combine_chunks())
+    found = mentions.filter(pc.and_(named, pc.is_valid(mentions["entity_id"])))
+    return dict(zip(found["mention_id"].to_pylist(), found["entity_id"].to_pylist(), strict=True))
 
 
 def _state_entities(entities: list[Row], countries: Mapping[str, str]) -> dict[str, str]:
@@ -132,35 +227,53 @@ def _state_entities(entities: list[Row], countries: Mapping[str, str]) -> dict[s
 
 
 def _code_arguments(
-    arguments: list[Row], entity_of: Mapping[str, str], by_id: Mapping[str, Row], state_of: Mapping[str, str]
-) -> tuple[list[Row], int]:
-    """event_actors rows, one per (event, entity, role), and the count of arguments without an entity."""
-    rows: dict[tuple[str, str, str], Row] = {}
+    arguments: pa.Table, entity_of: Mapping[str, str], by_id: Mapping[str, Row], state_of: Mapping[str, str]
+) -> tuple[Actors, int]:
+    """(event position, entity_id, role) → (first mention_id, sector): one participant per event,
+    entity and role, in the arguments' order; and the count of arguments without an entity."""
+    actors: Actors = {}
+    # (mentioned entity, the role noun's sector) → (participant, sector): few pairs, many arguments.
+    coded: dict[tuple[str, str | None], tuple[str, str | None]] = {}
     dropped = 0
-    for argument in arguments:
-        mentioned = entity_of.get(argument["mention_id"])
+    columns = (arguments[column].to_pylist() for column in ("position", "mention_id", "role", "sector"))
+    for position, mention_id, role, sector in zip(*columns, strict=True):
+        mentioned = entity_of.get(mention_id)
         if mentioned is None:
             dropped += 1
             continue
-        as_state = _stands_for_state(argument, by_id.get(mentioned))
-        entity_id = state_of.get(mentioned, mentioned) if as_state else mentioned
-        key = (argument["event_id"], entity_id, argument["role"])
-        if key not in rows:
-            rows[key] = {
-                "event_id": argument["event_id"],
-                "entity_id": entity_id,
-                "role": argument["role"],
-                "mention_id": argument["mention_id"],
-                "sector": argument.get("sector") or by_id.get(mentioned, {}).get("sector"),
-            }
-    return list(rows.values()), dropped
+        if (mentioned, sector) not in coded:
+            coded[(mentioned, sector)] = _participant(mentioned, sector, by_id.get(mentioned), state_of)
+        entity_id, participant_sector = coded[(mentioned, sector)]
+        if (position, entity_id, role) not in actors:
+            actors[(position, entity_id, role)] = (mention_id, participant_sector)
+    return actors, dropped
 
 
-def _stands_for_state(argument: Row, entity: Row | None) -> bool:
+def _participant(
+    mentioned: str, sector: str | None, entity: Row | None, state_of: Mapping[str, str]
+) -> tuple[str, str | None]:
+    """The entity a mention of `mentioned` codes as, with the role noun's `sector` (its country's
+    when it stands for its state), and the participant's sector: the role noun's, else the entity's."""
+    entity_id = state_of.get(mentioned, mentioned) if _stands_for_state(sector, entity) else mentioned
+    return entity_id, sector or (entity or {}).get("sector")
+
+
+def _actor_table(actors: Actors, event_ids: list[str]) -> pa.Table:
+    """event_actors rows, in the order of the participants given."""
+    columns = {
+        "event_id": [event_ids[position] for position, _, _ in actors],
+        "entity_id": [entity_id for _, entity_id, _ in actors],
+        "role": [role for _, _, role in actors],
+        "mention_id": [mention_id for mention_id, _ in actors.values()],
+        "sector": [sector for _, sector in actors.values()],
+    }
+    return pa.table({column: pa.array(columns[column], pa.string()) for column in ACTOR_COLUMNS})
+
+
+def _stands_for_state(sector: str | None, entity: Row | None) -> bool:
     """A nationality in any but an opposition role is its state, and so is a named state army; a
     person or another organization only as the head of a government phrase ("the Bashar Assad
-    regime", "the Baath regime")."""
-    sector = argument.get("sector")
+    regime", "the Baath regime"). `sector` is the argument's (its role noun's)."""
     if entity is not None and (
         entity.get("capital_of") or (entity["label"] == "ORG" and entity.get("sector") == "MIL")
     ):
@@ -170,97 +283,109 @@ def _stands_for_state(argument: Row, entity: Row | None) -> bool:
     return sector not in NON_STATE_SECTORS
 
 
-def cluster_events(events: list[Row], participants: Mapping[str, set[str]]) -> dict[str, str]:
-    """event_id → cluster_id, by the rule of the module docstring."""
-    parent = {event["event_id"]: event["event_id"] for event in events}
+def cluster_events(reports: Reports) -> list[str]:
+    """Each event's cluster_id, by the rule of the module docstring."""
+    parent = list(range(len(reports.event_ids)))
     # Per cluster root: its one known place, and its finest date (every other date is a prefix of it).
-    place = {event["event_id"]: event["location_entity_id"] for event in events}
-    date = {event["event_id"]: event["event_date"] for event in events}
+    place, date = list(reports.places), list(reports.dates)
 
-    def find(event_id: str) -> str:
-        while parent[event_id] != event_id:
-            parent[event_id] = parent[parent[event_id]]
-            event_id = parent[event_id]
-        return event_id
+    def find(index: int) -> int:
+        while parent[index] != index:
+            parent[index] = parent[parent[index]]
+            index = parent[index]
+        return index
 
-    for first, second in _candidate_pairs(events, participants):
-        root_a, root_b = find(first["event_id"]), find(second["event_id"])
-        if root_a == root_b or not _same_happening(first, second, participants):
-            continue
-        if _compatible_places(place[root_a], place[root_b]) and _compatible_dates(date[root_a], date[root_b]):
-            root, other = min(root_a, root_b), max(root_a, root_b)
-            parent[other] = root
-            place[root] = place[root] or place[other]
-            date[root] = max(date[root] or "", date[other] or "", key=len) or None
-    return {event_id: _cluster_id(find(event_id)) for event_id in parent}
+    for first, others in _candidate_pairs(reports):
+        root_a = find(first)  # every join below is into first's cluster, whose root it then is
+        for second in others:
+            root_b = parent[second]  # most events are a root or a root's child: no call for them
+            if parent[root_b] != root_b:
+                root_b = find(root_b)
+            if root_a == root_b or not _same_happening(first, second, reports):
+                continue
+            if _compatible_places(place[root_a], place[root_b]) and _compatible_dates(date[root_a], date[root_b]):
+                root, other = min(root_a, root_b), max(root_a, root_b)
+                parent[other] = root
+                place[root] = place[root] or place[other]
+                date[root] = max(date[root] or "", date[other] or "", key=len) or None
+                root_a = root
+    roots = [find(index) for index in parent]
+    smallest: dict[int, str] = {}
+    for root, event_id in zip(roots, reports.event_ids, strict=True):
+        smallest[root] = min(smallest.get(root, event_id), event_id)
+    cluster_ids = {root: _cluster_id(event_id) for root, event_id in smallest.items()}
+    return [cluster_ids[root] for root in roots]
 
 
-def _candidate_pairs(events: list[Row], participants: Mapping[str, set[str]]) -> Iterator[tuple[Row, Row]]:
+def _candidate_pairs(reports: Reports) -> Iterator[tuple[int, Sequence[int]]]:
     """Pairs of one type and polarity with compatible dates that share a participant, or a known
-    place and date (the only way an event without participants joins another)."""
-    buckets: dict[tuple, list[Row]] = defaultdict(list)
-    for event in events:
-        kind = (event["event_type"], event["modality"] == "negated")
-        for entity_id in sorted(participants.get(event["event_id"], ())):
-            buckets[(*kind, "participant", entity_id)].append(event)
-        if event["location_entity_id"] is not None and event["event_date"] is not None:
-            buckets[(*kind, "place", event["location_entity_id"], event["event_date"])].append(event)
+    place and date (the only way an event without participants joins another): each event with the
+    events it meets, in pair order (one item per event, not per pair, since there are many)."""
+    buckets: dict[tuple, list[int]] = defaultdict(list)
+    events = zip(reports.kinds, reports.places, reports.dates, reports.participants, strict=True)
+    for index, (kind, place, date, participants) in enumerate(events):
+        for entity_id in sorted(participants):
+            buckets[(*kind, "participant", entity_id)].append(index)
+        if place is not None and date is not None:
+            buckets[(*kind, "place", place, date)].append(index)
     for members in buckets.values():
-        yield from _date_compatible_pairs(members)
+        if len(members) > 1:  # a lone event meets nobody
+            yield from _date_compatible_pairs(members, reports)
 
 
-def _date_compatible_pairs(events: list[Row]) -> Iterator[tuple[Row, Row]]:
+def _date_compatible_pairs(events: list[int], reports: Reports) -> Iterator[tuple[int, Sequence[int]]]:
     """The pairs whose dates are equal or one a coarser form of the other ("2017-01" of "2017-01-23"),
     or unknown: each event meets only the events dated with its own date or one of its prefixes. An
     undated event meets only the events of its own document, the only ones `_same_happening` can join
     it with, so the many undated reports of a type are never paired across the corpus."""
-    by_date: dict[str | None, list[Row]] = defaultdict(list)
-    undated_in: dict[str, list[Row]] = defaultdict(list)
+    dates, docs = reports.dates, reports.docs
+    by_date: dict[str | None, list[int]] = defaultdict(list)
+    undated_in: dict[str, list[int]] = defaultdict(list)
     for event in events:
-        by_date[event["event_date"]].append(event)
-        if event["event_date"] is None:
-            undated_in[event["doc_id"]].append(event)
+        by_date[dates[event]].append(event)
+        if dates[event] is None:
+            undated_in[docs[event]].append(event)
     for date, same_date in by_date.items():
         if date is None:
-            yield from _undated_pairs(same_date, undated_in)
+            yield from _undated_pairs(same_date, undated_in, docs)
             continue
+        coarser = [other for prefix in _coarser_dates(date) for other in by_date.get(prefix, ())]
         for index, event in enumerate(same_date):
-            yield from ((event, other) for other in same_date[index + 1 :])
-            for coarser in _coarser_dates(date):
-                others = undated_in.get(event["doc_id"], ()) if coarser is None else by_date.get(coarser, ())
-                yield from ((event, other) for other in others)
+            if others := [*same_date[index + 1 :], *undated_in.get(docs[event], ()), *coarser]:
+                yield event, others
 
 
-def _undated_pairs(undated: list[Row], undated_in: Mapping[str, list[Row]]) -> Iterator[tuple[Row, Row]]:
+def _undated_pairs(
+    undated: list[int], undated_in: Mapping[str, list[int]], docs: list[str]
+) -> Iterator[tuple[int, Sequence[int]]]:
     """Each undated event with the later undated events of its own document, in order."""
     met: Counter[str] = Counter()
     for event in undated:
-        met[event["doc_id"]] += 1
-        yield from ((event, other) for other in undated_in[event["doc_id"]][met[event["doc_id"]] :])
+        met[docs[event]] += 1
+        if later := undated_in[docs[event]][met[docs[event]] :]:
+            yield event, later
 
 
-def _coarser_dates(date: str) -> list[str | None]:
-    """The dates a date is compatible with besides itself: unknown, and its year and month."""
-    return [None, *(date[:length] for length in DATE_LENGTHS.values() if length < len(date))]
+def _coarser_dates(date: str) -> list[str]:
+    """The known dates a date is compatible with besides itself: its year and month."""
+    return [date[:length] for length in DATE_LENGTHS.values() if length < len(date)]
 
 
-def _same_happening(first: Row, second: Row, participants: Mapping[str, set[str]]) -> bool:
+def _same_happening(first: int, second: int, reports: Reports) -> bool:
     """Whether two events of one type and polarity, whose dates are compatible, report the same
     happening: they share a participant, or (one without any) they share a known place and date.
     Across documents both must be dated: two articles' undated "meeting of Russia and Turkey" are
     as likely two rounds of talks as one."""
-    first_set, second_set = participants.get(first["event_id"], set()), participants.get(second["event_id"], set())
-    undated = first["event_date"] is None or second["event_date"] is None
-    if undated and first["doc_id"] != second["doc_id"]:
+    first_set, second_set = reports.participants[first], reports.participants[second]
+    first_date, second_date = reports.dates[first], reports.dates[second]
+    if (first_date is None or second_date is None) and reports.docs[first] != reports.docs[second]:
         return False
-    if not first_set or not second_set:
-        return (
-            first["location_entity_id"] is not None
-            and first["location_entity_id"] == second["location_entity_id"]
-            and first["event_date"] is not None
-            and first["event_date"] == second["event_date"]
-        )
-    return bool(first_set & second_set)
+    if first_set and second_set:
+        return not first_set.isdisjoint(second_set)
+    place = reports.places[first]
+    return (
+        place is not None and place == reports.places[second] and first_date is not None and first_date == second_date
+    )
 
 
 def _compatible_dates(first: str | None, second: str | None) -> bool:

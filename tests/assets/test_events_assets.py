@@ -118,6 +118,9 @@ def test_the_materializations_carry_counts_and_previews(run: tuple[Path, dg.Exec
     assert by_asset["events"]["dagster/row_count"].value == n_events
     assert by_asset["events"]["n_clusters"].value == query(run[0], "SELECT count(*) FROM event_timeline")[0][0]
     assert "event_type" in by_asset["events"]["latest_events"].value
+    latest = by_asset["events"]["latest_events"].value.splitlines()[2:]  # under the header and its rule
+    newest_first = "SELECT coalesce(event_date, '') FROM events ORDER BY 1 DESC, event_id DESC LIMIT 10"
+    assert [row.split(" | ")[0].removeprefix("| ") for row in latest] == [d for (d,) in query(run[0], newest_first)]
     assert (
         by_asset["event_actors"]["dagster/row_count"].value == query(run[0], "SELECT count(*) FROM event_actors")[0][0]
     )

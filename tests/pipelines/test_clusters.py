@@ -4,7 +4,10 @@ import hashlib
 import random
 import time
 
-from pipelines.clusters import code_events, country_links
+import pyarrow as pa
+
+from pipelines.clusters import CANDIDATE_COLUMNS, code_event_tables, code_events, country_links
+from warehouse.schema import arrow_table, tables
 
 COUNTRIES = {"RUS": "geonames:2017370", "TUR": "geonames:298795", "SYR": "geonames:163843"}
 ENTITIES = [
@@ -275,3 +278,62 @@ def test_a_coarse_date_never_chains_two_different_days() -> None:
     coded = code(candidates, [*arguments, argument("c", "m-turkey")])
     found = clusters(coded)
     assert found["a"] == found["b"] != found["c"]
+
+
+# Arrow tables in, Arrow tables out (what the asset uses)
+
+
+def warehouse_tables(candidates: list[dict], arguments: list[dict]) -> tuple[pa.Table, ...]:
+    """The inputs as the warehouse stores them: its Arrow schemas, mentions and entities included."""
+    return (
+        arrow_table("event_candidates", candidates),
+        arrow_table("event_arguments", arguments),
+        arrow_table("entity_mentions", [{**m, "doc_id": "d1", "char_start": 0, "char_end": 1} for m in MENTIONS]),
+        arrow_table("entities", [{"aliases": [], "n_mentions": 1, "n_documents": 1, **e} for e in ENTITIES]),
+    )
+
+
+def test_the_tables_are_the_rows_and_store_in_the_warehouse_schema() -> None:
+    candidates = [
+        event("b", date="2017-01", doc_id="d2", location_mention_id="m-astana"),
+        event("a", date="2017-01-23"),
+        event("c", "CONSULT", modality="negated"),
+    ]
+    arguments = [
+        argument("a", "m-russia", "recipient"), argument("a", "m-moscow"), argument("a", "m-turks", sector="GOV"),
+        argument("b", "m-russia-2"), argument("b", "m-monday"), argument("c", "m-un"), argument("gone", "m-un"),
+    ]  # fmt: skip
+    coded = code_event_tables(*warehouse_tables(candidates, arguments), countries=COUNTRIES)
+    rows = code(candidates, arguments)
+    assert coded.events.column_names == [
+        *CANDIDATE_COLUMNS,
+        "location_entity_id",
+        "cluster_id",
+        "n_actors",
+        "n_recipients",
+    ]
+    assert coded.events.to_pylist() == rows.events and coded.actors.to_pylist() == rows.actors
+    assert coded.dropped_arguments == rows.dropped_arguments == 1
+    for table, data in (("events", coded.events), ("event_actors", coded.actors)):
+        schema = tables()[table].arrow_schema
+        assert data.select(schema.names).cast(schema).num_rows == data.num_rows
+
+
+def test_participants_are_counted_per_role_actors_first_in_argument_order() -> None:
+    arguments = [
+        argument("e1", "m-un", "recipient"), argument("e1", "m-sochi"), argument("e1", "m-turkey", "recipient"),
+        argument("e1", "m-russia"), argument("e1", "m-moscow"), argument("e2", "m-geneva", "recipient"),
+    ]  # fmt: skip
+    coded = code_event_tables(*warehouse_tables([event("e2", doc_id="d2"), event("e1")], arguments), COUNTRIES)
+    assert [(a["event_id"], a["entity_id"]) for a in coded.actors.to_pylist()] == [
+        ("e1", "sochi"), ("e1", "russia"), ("e1", "un"), ("e1", "turkey"), ("e2", "geneva"),
+    ]  # fmt: skip
+    assert coded.events.select(["event_id", "n_actors", "n_recipients"]).to_pylist() == [
+        {"event_id": "e1", "n_actors": 2, "n_recipients": 2},
+        {"event_id": "e2", "n_actors": 0, "n_recipients": 1},
+    ]
+
+
+def test_no_candidates_code_to_empty_tables() -> None:
+    coded = code_event_tables(*warehouse_tables([], [argument("gone", "m-russia")]), countries=COUNTRIES)
+    assert (coded.events.num_rows, coded.actors.num_rows, coded.dropped_arguments) == (0, 0, 0)

@@ -206,14 +206,14 @@ def _entities(groups: _Groups) -> tuple[list[_Cluster], numpy.ndarray]:
     clusters: dict[str, _Cluster] = {}
     people = _People()
     surname_rows = _resolve_names(groups, clusters, people)
-    _resolve_surnames(groups, surname_rows, clusters, people)
+    surname_runs = _resolve_surnames(groups, surname_rows, clusters, people)
     _merge_acronyms(clusters)
     entities = sorted((c for c in clusters.values() if c.members), key=lambda c: min(c.members))
     member_entity = numpy.full(len(groups.names) + len(surname_rows), -1)
     for index, cluster in enumerate(entities):
         member_entity[cluster.members] = index
     row_member = groups.row_group.copy()
-    row_member[surname_rows] = len(groups.names) + numpy.arange(len(surname_rows))
+    row_member[surname_rows] = len(groups.names) + surname_runs
     return entities, member_entity[row_member]
 
 
@@ -297,16 +297,27 @@ def _resolve_names(groups: _Groups, clusters: dict[str, _Cluster], people: _Peop
     return numpy.flatnonzero(bare[groups.row_group])
 
 
-def _resolve_surnames(groups: _Groups, rows: numpy.ndarray, clusters: dict[str, _Cluster], people: _People) -> None:
-    """Put each bare surname's mention, in document order, in its person's cluster: what one joins
-    depends on its document and on the persons found so far, which the ones before it change."""
+def _resolve_surnames(
+    groups: _Groups, rows: numpy.ndarray, clusters: dict[str, _Cluster], people: _People
+) -> numpy.ndarray:
+    """Put each bare surname's mention, in document order, in its person's cluster, and give each
+    row's run. What one joins depends on its document and on the persons found so far, which the
+    ones before it change; but a run of one surname in one document, no other bare surname between,
+    all join the person the first joins: it can only have made that person the answer."""
+    key = groups.row_group[rows] * groups.n_documents + groups.row_document[rows]
+    starts = numpy.flatnonzero(numpy.diff(key, prepend=-1))
+    sizes = numpy.diff(starts, append=len(rows))
     member = len(groups.names)
-    for group, document in zip(groups.row_group[rows].tolist(), groups.row_document[rows].tolist(), strict=True):
+    firsts = rows[starts]
+    for group, document, size in zip(
+        groups.row_group[firsts].tolist(), groups.row_document[firsts].tolist(), sizes.tolist(), strict=True
+    ):
         name = groups.names[group]
         cluster = _person_by_surname(name.text, document, people) or _cluster_for(name, clusters, people)
-        cluster.add(member, groups.forms[group], 1)
+        cluster.add(member, groups.forms[group], size)
         cluster.documents.add(document)
         member += 1
+    return numpy.repeat(numpy.arange(len(starts)), sizes)
 
 
 def _cluster_for(name: _Name, clusters: dict[str, _Cluster], people: _People) -> _Cluster:

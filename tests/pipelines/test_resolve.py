@@ -272,6 +272,24 @@ def test_a_bare_surname_repeated_in_a_document_joins_whom_the_persons_known_by_t
     ]  # fmt: skip
 
 
+def test_a_bare_surname_repeated_right_after_itself_joins_the_same_person_as_it() -> None:
+    """Neither person of the surname is in doc2, so the first "Alloush" there is a person of its own,
+    registered in doc2; the second finds that person in its document."""
+    rows = mention_rows(
+        ("doc0", "Mohammed Alloush", "PERSON"), ("doc1", "Zahran Alloush", "PERSON"),
+        ("doc2", "Alloush", "PERSON"), ("doc2", "Alloush", "PERSON"), ("doc2", "Idlib", "GPE"),
+        ("doc2", "Alloush", "PERSON"),
+    )  # fmt: skip
+    resolution = assert_as_one_mention_at_a_time(rows)
+    names = {e["entity_id"]: e["name"] for e in resolution.entities}
+    assert [names[m["entity_id"]] for m in resolution.mentions if m["doc_id"] == "doc2"] == [
+        "Alloush",
+        "Alloush",
+        "Idlib",
+        "Alloush",
+    ]
+
+
 def test_repeated_names_surnames_and_acronyms_across_documents_resolve_as_one_mention_at_a_time() -> None:
     rows = mention_rows(
         ("doc1", "SNC", "ORG"), ("doc1", "Alloush", "PERSON"), ("doc1", "Mohammed Alloush", "PERSON"),

@@ -144,7 +144,6 @@ def code_event_tables(
     """Code event candidates at the corpus level: participants and places as entities, then clusters.
     The candidates' columns are carried over as Arrow columns; only what coding reads becomes Python."""
     events = candidates.sort_by([(column, "ascending") for column in EVENT_ORDER]).select(CANDIDATE_COLUMNS)
-    event_ids = events["event_id"].to_pylist()
     arguments = _in_event_order(arguments, events["event_id"])
     location_mentions = events["location_mention_id"]
     entity_of = _entity_of(
@@ -153,11 +152,12 @@ def code_event_tables(
     rows = entities.select(ENTITY_COLUMNS).to_pylist()
     states = _state_entities(rows, country_links() if countries is None else countries)
     participants, dropped = _code_arguments(arguments, entity_of, {e["entity_id"]: e for e in rows}, states)
-    actors = _actor_table(participants, event_ids)
     places = [entity_of.get(mention_id) for mention_id in location_mentions.to_pylist()]
+    reports = _reports(events, places, participants)
+    actors = _actor_table(participants, reports.event_ids)
     coded = {
         "location_entity_id": pa.array(places, pa.string()),
-        "cluster_id": pa.array(cluster_events(_reports(events, places, participants)), pa.string()),
+        "cluster_id": pa.array(cluster_events(reports), pa.string()),
         **_role_counts(actors, events["event_id"]),
     }
     for column, values in coded.items():
@@ -252,8 +252,9 @@ def _code_arguments(
 def _participant(
     mentioned: str, sector: str | None, entity: Row | None, state_of: Mapping[str, str]
 ) -> tuple[str, str | None]:
-    """The entity a mention of `mentioned` codes as, with the role noun's `sector` (its country's
-    when it stands for its state), and the participant's sector: the role noun's, else the entity's."""
+    """What an argument naming entity `mentioned`, with its role noun's `sector`, codes as: the entity,
+    or its country's when it stands for its state; and the participant's sector, the role noun's else
+    the entity's."""
     entity_id = state_of.get(mentioned, mentioned) if _stands_for_state(sector, entity) else mentioned
     return entity_id, sector or (entity or {}).get("sector")
 

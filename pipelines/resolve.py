@@ -10,8 +10,8 @@ acronym of one. Entity ids hash what identifies the entity, so the same inputs g
 Mentions are read in document order, and what a name joins depends only on its label, link and text
 and on the names read before it, so each distinct (label, link, text) is resolved once, where it
 first appears, and its mentions follow it; bare surnames, which also depend on the document and on
-the persons found so far, are resolved one mention at a time. Counts come from Arrow columns, so
-no mention becomes a Python dict.
+the persons found so far, are resolved one mention at a time (a run of one in a document once).
+Counts come from Arrow columns, so no mention becomes a Python dict.
 """
 
 from __future__ import annotations
@@ -105,7 +105,8 @@ class _Cluster:
 class _Groups:
     """Mentions in document order grouped by name: each row's group (in order of first mention)
     and document (an index); each group's name, form and number of mentions. A group's id is its
-    member id in clusters; a bare surname's mention is a member of its own, numbered after them."""
+    member id in clusters; a run of a bare surname's mentions (`_resolve_surnames`) is a member of
+    its own, numbered after them."""
 
     row_group: numpy.ndarray
     row_document: numpy.ndarray
@@ -189,8 +190,8 @@ def resolve_table(candidates: pa.Table) -> TableResolution:
 @contextmanager
 def _no_cycle_collection() -> Iterator[None]:
     """Python's cycle collector paused: resolution keeps every name, scan and cluster it makes to
-    the end, which sets off full collections of the whole heap (a fifth of its time), and makes no
-    cycles to collect."""
+    the end, which sets off full collections of the whole heap (0.14 s each, a tenth of its time
+    over 10,000 articles), and makes no cycles to collect."""
     enabled = gc.isenabled()
     gc.disable()
     try:

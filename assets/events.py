@@ -39,7 +39,7 @@ def coded_events(context: dg.AssetExecutionContext, warehouse: Warehouse):
     replace_corpus_tables(
         warehouse.root, {table: data.select(tables()[table].arrow_schema.names) for table, data in stored.items()}
     )
-    n_clusters = pc.count_distinct(coded.events["cluster_id"]).as_py()
+    n_clusters = len(pc.unique(coded.events["cluster_id"]))
     context.log.info(f"{coded.events.num_rows} events in {n_clusters} clusters, {coded.actors.num_rows} participants")
     if coded.dropped_arguments:
         context.log.warning(f"{coded.dropped_arguments} event arguments had no entity and were left out")

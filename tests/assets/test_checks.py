@@ -110,7 +110,8 @@ def broken(seeds_warehouse: Path, tmp_path_factory: pytest.TempPathFactory) -> B
     state.rewrite(
         "events", state.corpus("events"), lambda rows: [*rows, rows[0] | {"event_id": "lonely", "event_type": "REJECT"}]
     )
-    state.results = _run_every_check(root / "seeds", state.warehouse)
+    result = _run_every_check(root / "seeds", state.warehouse)
+    state.results = {evaluation.check_name: evaluation for evaluation in result.get_asset_check_evaluations()}
     return state
 
 
@@ -132,7 +133,7 @@ def _extra_actors(rows: Rows) -> Rows:
     ]
 
 
-def _run_every_check(seeds_dir: Path, warehouse_dir: Path) -> dict[str, dg.AssetCheckEvaluation]:
+def _run_every_check(seeds_dir: Path, warehouse_dir: Path) -> dg.ExecuteInProcessResult:
     """Run every check (no asset) over all of the seeds' partitions, as a refresh's run would."""
     with dg.instance_for_test() as instance:
         sync_seed_partitions(instance, SeedsFolder(path=str(seeds_dir)).files())
@@ -145,7 +146,7 @@ def _run_every_check(seeds_dir: Path, warehouse_dir: Path) -> dict[str, dg.Asset
             selection=dg.AssetSelection.all_asset_checks(),
             raise_on_error=False,
         )
-    return {evaluation.check_name: evaluation for evaluation in result.get_asset_check_evaluations()}
+    return result
 
 
 def test_every_check_ran_once_and_failed(broken: Broken) -> None:
@@ -255,3 +256,16 @@ def test_an_event_without_an_actor(broken: Broken) -> None:
 def test_the_database_no_longer_matches_the_parquet_files(broken: Broken) -> None:
     # documents, rejected_documents, sentences, entities, entity_mentions, events and event_actors gained rows
     assert broken.figures("duckdb_matches_parquet")["problems"] == 7
+
+
+def test_checks_that_cannot_read_their_rows_leave_the_others_their_results(
+    seeds_warehouse: Path, tmp_path: Path
+) -> None:
+    shutil.copytree(seeds_warehouse, tmp_path / "warehouse")
+    first = partition_path(tmp_path / "warehouse", "sentences", sorted(partition_ids(seeds_warehouse, "sentences"))[0])
+    rewrite(first, lambda rows: changed(rows, {0: {"char_start": None}}))  # no span to compare offsets with
+    result = _run_every_check(seeds_warehouse.parent / "seeds", tmp_path / "warehouse")
+    assert not result.success
+    passed = {evaluation.check_name: evaluation.passed for evaluation in result.get_asset_check_evaluations()}
+    lineage = {"sentences_trace_to_raw_text", "mentions_trace_to_raw_text", "events_trace_to_raw_text"}
+    assert len(passed) == 10 and not lineage & passed.keys() and all(passed.values())

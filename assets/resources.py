@@ -16,10 +16,9 @@ from warehouse.parquet import (
     read_corpus_table,
     read_partitions,
     replace_corpus_tables,
-    replace_document,
     replace_documents,
 )
-from warehouse.schema import CORPUS_TABLES, TABLES, arrow_table
+from warehouse.schema import CORPUS_TABLES, PARTITIONED_TABLES, TABLES, arrow_table, arrow_tables
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_MAX_FILE_MB = 10.0
@@ -60,16 +59,12 @@ class Warehouse(dg.ConfigurableResource):
     def root(self) -> Path:
         return Path(self.path)
 
-    def store(self, outcome: DocumentOutcome) -> None:
-        """Replace one seed file's rows in every table with this outcome's."""
-        replace_document(self.root, outcome.doc_id, _arrow_rows(outcome))
-
     def store_all(self, outcomes: Iterable[DocumentOutcome]) -> Iterator[DocumentOutcome]:
         """Store outcomes as they come, STORE_BATCH files per commit, and hand each one on once it is
         stored: a commit per file would cost more than processing the file."""
         pending = iter(outcomes)
         while batch := list(islice(pending, STORE_BATCH)):
-            replace_documents(self.root, {outcome.doc_id: _arrow_rows(outcome) for outcome in batch})
+            replace_documents(self.root, _arrow_documents(batch))
             yield from batch
 
     def store_corpus(self, rows: dict[str, list[dict]]) -> None:
@@ -109,8 +104,17 @@ class EntityRecognizer(dg.ConfigurableResource):
         return self.spacy_model or None
 
 
-def _arrow_rows(outcome: DocumentOutcome) -> dict[str, pa.Table]:
-    return {table: arrow_table(table, table_rows) for table, table_rows in outcome.rows_by_table.items()}
+def _arrow_documents(outcomes: list[DocumentOutcome]) -> dict[str, dict[str, pa.Table]]:
+    """Each outcome's rows as Arrow tables, doc id → table → rows (zero rows, which delete the file,
+    in a table it has none in), each table converted once for all the outcomes."""
+    rows = [outcome.rows_by_table for outcome in outcomes]
+    converted = {
+        table: arrow_tables(table, [by_table.get(table, []) for by_table in rows]) for table in PARTITIONED_TABLES
+    }
+    return {
+        outcome.doc_id: {table: converted[table][index] for table in PARTITIONED_TABLES}
+        for index, outcome in enumerate(outcomes)
+    }
 
 
 def _folder_from_env(variable: str, default: str) -> str:

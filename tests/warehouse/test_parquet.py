@@ -3,6 +3,7 @@
 from pathlib import Path
 
 import duckdb
+import pyarrow.parquet as pq
 import pytest
 
 from warehouse.parquet import (
@@ -88,3 +89,17 @@ def test_read_partitions_gives_the_wanted_files_in_id_order_and_each_file_in_its
     assert list(zip(read.column("doc_id").to_pylist(), read.column("sentence_idx").to_pylist(), strict=True)) == [
         ("a1", 2), ("a1", 1), ("a1", 0), ("c3", 1), ("c3", 0),
     ]  # fmt: skip
+
+
+def test_a_document_file_has_no_statistics_dictionary_or_arrow_schema_yet_reads_back_the_same(
+    warehouse_dir: Path,
+) -> None:
+    rows = arrow_table("sentences", sentence_rows("a1", 3))
+    replace_document(warehouse_dir, "a1", {"sentences": rows})
+    path = partition_path(warehouse_dir, "sentences", "a1")
+    metadata = pq.ParquetFile(path).metadata
+    columns = [metadata.row_group(0).column(index) for index in range(metadata.num_columns)]
+    assert metadata.metadata is None
+    assert not any(column.is_stats_set or column.has_dictionary_page for column in columns)
+    assert pq.read_table(path).equals(rows)
+    assert read_partitions(warehouse_dir, "sentences").equals(rows)

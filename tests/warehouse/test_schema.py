@@ -1,6 +1,6 @@
 """The SQL schema holds every column the contract lists, described."""
 
-from warehouse.schema import TABLES, tables
+from warehouse.schema import TABLES, arrow_table, arrow_tables, tables
 
 CONTRACT_COLUMNS = {
     "documents": ["doc_id", "seed_file", "seed_sha256", "encoding", "raw_text", "title", "clean_text",
@@ -38,3 +38,15 @@ def test_events_carry_their_candidates_columns_and_dates_are_iso_text() -> None:
     event = {column.name: column.sql_type for column in tables()["events"].columns}
     assert candidate.items() <= event.items()
     assert event["event_date"] == "VARCHAR" and event["location_mention_id"] == "VARCHAR"
+
+
+def test_lists_of_rows_converted_together_give_each_list_its_own_table() -> None:
+    def sentence(doc_id: str, index: int) -> dict:  # paragraph_idx missing: null
+        return {"doc_id": doc_id, "sentence_idx": index, "char_start": index, "char_end": index + 1, "text": "s"}
+
+    row_lists = [[sentence("a", 0), sentence("a", 1)], [], [sentence("c", 0)]]
+    converted = arrow_tables("sentences", row_lists)
+    assert len(converted) == 3
+    for table, rows in zip(converted, row_lists, strict=True):
+        assert table.equals(arrow_table("sentences", rows))
+        assert table.schema == tables()["sentences"].arrow_schema

@@ -10,8 +10,7 @@ from assets.partitions import SEED_FILES, doc_id_for_key
 from assets.resources import Warehouse
 from pipelines import PIPELINE_VERSION
 from pipelines.resolve import resolve_table
-from warehouse.parquet import replace_corpus_tables
-from warehouse.schema import arrow_table, tables
+from warehouse.schema import arrow_table
 
 
 @dg.multi_asset(
@@ -25,10 +24,8 @@ def resolved_entities(context: dg.AssetExecutionContext, warehouse: Warehouse):
     """Read all current candidates, resolve them, and replace both corpus tables together."""
     current = {doc_id_for_key(key) for key in context.instance.get_dynamic_partitions(SEED_FILES)}
     resolution = resolve_table(warehouse.read("mention_candidates", current))
-    mentions = resolution.mentions.select(tables()["entity_mentions"].arrow_schema.names)
-    replace_corpus_tables(
-        warehouse.root, {"entities": arrow_table("entities", resolution.entities), "entity_mentions": mentions}
-    )
+    mentions = resolution.mentions
+    warehouse.store_corpus({"entities": arrow_table("entities", resolution.entities), "entity_mentions": mentions})
     context.log.info(f"{mentions.num_rows} mentions resolved to {len(resolution.entities)} entities")
     top = sorted(resolution.entities, key=lambda e: (-e["n_mentions"], e["name"]))
     yield dg.MaterializeResult(

@@ -12,8 +12,6 @@ from assets.partitions import SEED_FILES, doc_id_for_key
 from assets.resources import Warehouse
 from pipelines import PIPELINE_VERSION
 from pipelines.clusters import CodedTables, Row, code_event_tables
-from warehouse.parquet import replace_corpus_tables
-from warehouse.schema import tables
 
 
 @dg.multi_asset(
@@ -35,10 +33,7 @@ def coded_events(context: dg.AssetExecutionContext, warehouse: Warehouse):
         warehouse.read("entity_mentions").select(["mention_id", "entity_id"]),
         entities,
     )
-    stored = {"events": coded.events, "event_actors": coded.actors}
-    replace_corpus_tables(
-        warehouse.root, {table: data.select(tables()[table].arrow_schema.names) for table, data in stored.items()}
-    )
+    warehouse.store_corpus({"events": coded.events, "event_actors": coded.actors})
     n_clusters = len(pc.unique(coded.events["cluster_id"]))
     context.log.info(f"{coded.events.num_rows} events in {n_clusters} clusters, {coded.actors.num_rows} participants")
     if coded.dropped_arguments:

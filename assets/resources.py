@@ -18,7 +18,7 @@ from warehouse.parquet import (
     replace_corpus_tables,
     replace_documents,
 )
-from warehouse.schema import CORPUS_TABLES, PARTITIONED_TABLES, TABLES, arrow_table, arrow_tables
+from warehouse.schema import CORPUS_TABLES, PARTITIONED_TABLES, TABLES, arrow_tables, tables
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_MAX_FILE_MB = 10.0
@@ -67,9 +67,11 @@ class Warehouse(dg.ConfigurableResource):
             replace_documents(self.root, _arrow_documents(batch))
             yield from batch
 
-    def store_corpus(self, rows: dict[str, list[dict]]) -> None:
-        """Replace the tables computed across all documents, together."""
-        replace_corpus_tables(self.root, {table: arrow_table(table, table_rows) for table, table_rows in rows.items()})
+    def store_corpus(self, data: dict[str, pa.Table]) -> None:
+        """Replace the tables computed across all documents, together; extra columns are left out."""
+        replace_corpus_tables(
+            self.root, {table: rows.select(tables()[table].arrow_schema.names) for table, rows in data.items()}
+        )
 
     def read(self, table: str, partition_ids: set[str] | None = None) -> pa.Table:
         """A per-document table's rows (of the given documents), or a corpus table's."""

@@ -105,8 +105,10 @@ def _prepare(warehouse_dir: Path, building: Path) -> dict[str, int]:
         shutil.copyfile(live, building)
         with duckdb.connect(str(building)) as con:
             recorded = _recorded_sources(con)
-            if recorded is not None and _worth_patching(recorded, sources):
-                return _patch(con, warehouse_dir, recorded, sources)
+            if recorded is not None:
+                stale = {table: _changed(recorded[table], sources[table]) for table in TABLES}
+                if _worth_patching(stale, max(len(sources["documents"]), len(recorded["documents"]))):
+                    return _patch(con, warehouse_dir, stale, sources)
         building.unlink()
     return _build(warehouse_dir, building, sources)
 
@@ -125,17 +127,19 @@ def _build(warehouse_dir: Path, target: Path, sources: Sources) -> dict[str, int
         return _finish(con, sources, TABLES)
 
 
-def _patch(con: duckdb.DuckDBPyConnection, warehouse_dir: Path, recorded: Sources, sources: Sources) -> dict[str, int]:
-    """Replace the rows of the files changed since the copy was built: a per-document table's by
-    document, a corpus table's whole; then compute the views anew."""
+def _patch(
+    con: duckdb.DuckDBPyConnection, warehouse_dir: Path, stale: dict[str, list[str]], sources: Sources
+) -> dict[str, int]:
+    """Replace the rows of the files changed since the copy was built (`stale`: table → ids): a
+    per-document table's by document, a corpus table's whole; then compute the views anew."""
     con.execute("BEGIN")
-    changed = [table for table in TABLES if _changed(recorded[table], sources[table])]
+    changed = [table for table in TABLES if stale[table]]
     for table in changed:
         if table in CORPUS_TABLES:
             con.execute(f"DELETE FROM {table}")
             _load_corpus(con, warehouse_dir, table)
         else:
-            _patch_documents(con, warehouse_dir, table, _changed(recorded[table], sources[table]), sources[table])
+            _patch_documents(con, warehouse_dir, table, stale[table], sources[table])
     _drop_views(con)
     return _finish(con, sources, changed)
 
@@ -169,11 +173,9 @@ def _changed(recorded: dict[str, Stamp], current: dict[str, Stamp]) -> list[str]
     return sorted(replaced | (recorded.keys() - current.keys()))
 
 
-def _worth_patching(recorded: Sources, sources: Sources) -> bool:
-    """Whether few enough documents changed that patching beats building afresh."""
-    documents = max(len(sources["documents"]), len(recorded["documents"]), 1)
-    changed = max(len(_changed(recorded[table], sources[table])) for table in PARTITIONED_TABLES)
-    return changed <= PATCH_MAX_SHARE * documents
+def _worth_patching(stale: dict[str, list[str]], documents: int) -> bool:
+    """Whether few enough of the documents changed that patching beats building afresh."""
+    return max(len(stale[table]) for table in PARTITIONED_TABLES) <= PATCH_MAX_SHARE * max(documents, 1)
 
 
 def _recorded_sources(con: duckdb.DuckDBPyConnection) -> Sources | None:

@@ -18,7 +18,7 @@ from warehouse.parquet import (
     replace_corpus_tables,
     replace_documents,
 )
-from warehouse.schema import CORPUS_TABLES, PARTITIONED_TABLES, TABLES, arrow_tables, tables
+from warehouse.schema import CORPUS_TABLES, PARTITIONED_TABLES, TABLES, arrow_tables
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_MAX_FILE_MB = 10.0
@@ -68,10 +68,8 @@ class Warehouse(dg.ConfigurableResource):
             yield from batch
 
     def store_corpus(self, data: dict[str, pa.Table]) -> None:
-        """Replace the tables computed across all documents, together; extra columns are left out."""
-        replace_corpus_tables(
-            self.root, {table: rows.select(tables()[table].arrow_schema.names) for table, rows in data.items()}
-        )
+        """Replace the tables computed across all documents, together."""
+        replace_corpus_tables(self.root, data)
 
     def read(self, table: str, partition_ids: set[str] | None = None) -> pa.Table:
         """A per-document table's rows (of the given documents), or a corpus table's."""

@@ -265,9 +265,12 @@ def corpus_path(warehouse_dir: Path, table: str) -> Path:
 
 def replace_corpus_tables(warehouse_dir: Path, rows: dict[str, pa.Table]) -> None:
     """Replace corpus tables as one step, so that neither a rebuild nor a killed run can see some
-    of them new and others old (an empty table deletes its file)."""
+    of them new and others old (an empty table deletes its file). Columns the schema lacks are left out."""
+    schemas = {table: tables()[table].arrow_schema for table in rows}
     files = {
-        corpus_path(warehouse_dir, table).relative_to(warehouse_dir).as_posix(): data.cast(tables()[table].arrow_schema)
+        corpus_path(warehouse_dir, table).relative_to(warehouse_dir).as_posix(): data.select(schemas[table].names).cast(
+            schemas[table]
+        )
         for table, data in rows.items()
     }
     with warehouse_lock(warehouse_dir):

@@ -30,13 +30,14 @@ from assets.partitions import doc_id_for_key, run_partition_keys, seed_file_for
 from assets.resources import Warehouse
 from pipelines.events import ACTOR_OPTIONAL_TYPES, CAMEO_ROOTS, MODALITIES, PLOVER_TYPES, ROLES
 from pipelines.ingest import REJECTION_CODES
-from pipelines.text import lineage_violations
+from pipelines.text import NORMAL_ASCII_TEXT, span_traces
 from warehouse.database import database_path
 from warehouse.schema import TABLES
 
 MAX_LISTED = 20
 # CAMEO's root codes: a mode may take its type to another root (aerial ASSAULT is 19, FIGHT).
 CAMEO_ROOT_CODES = frozenset(f"{code:02d}" for code in range(1, 21))
+LINEAGE_COLUMNS = ("doc_id", "char_start", "char_end", "text")
 
 
 class Verdict(NamedTuple):
@@ -77,6 +78,11 @@ class Rows:
         rows = self.values("sentences", "doc_id", "sentence_idx", "char_start", "char_end")
         return {(doc_id, index): (start, end) for doc_id, index, start, end in rows}
 
+    def sentence_at(self, doc_id: str, index: int) -> tuple[int, int] | None:
+        """A sentence's span, the last row's of its key: built for all sentences on first use only,
+        by the rows `_inside_sentences` leaves unsettled (none in a sound warehouse)."""
+        return self.sentence_spans.get((doc_id, index))
+
 
 def _run_doc_ids(context: dg.AssetCheckExecutionContext) -> dict[str, str]:
     """doc_id → seed file for the partitions this run materialized (its partition or range)."""
@@ -101,15 +107,22 @@ def _result(asset: str, check: str, verdict: Verdict) -> dg.AssetCheckResult:
 
 def sentences_trace_to_raw_text(rows: Rows) -> Verdict:
     """The lineage rule: each sentence's raw slice, normalized, equals its text."""
-    spans: dict[str, list[tuple[int, int, str]]] = defaultdict(list)
-    for doc_id, start, end, text in rows.values("sentences", "doc_id", "char_start", "char_end", "text"):
-        spans[doc_id].append((start, end, text))
-    problems = [
-        f"{doc_id} [{start}:{end}] {text[:60]!r}"
-        for doc_id, doc_spans in spans.items()
-        for start, end, text in lineage_violations(rows.raw_texts.get(doc_id, ""), doc_spans)
+    sentences, raw_texts = rows["sentences"], rows.raw_texts
+    doc_ids, starts, ends, texts = (sentences[name].to_pylist() for name in LINEAGE_COLUMNS)
+    normal = pc.match_substring_regex(sentences["text"], f"^(?:{NORMAL_ASCII_TEXT})$").to_pylist()
+    broken = [
+        row
+        for row, (doc_id, start, end, text, is_normal) in enumerate(
+            zip(doc_ids, starts, ends, texts, normal, strict=True)
+        )
+        if not span_traces(raw_texts.get(doc_id, ""), start, end, text, is_normal)
     ]
-    return Verdict(problems, rows["sentences"].num_rows, "sentences")
+    first_rows = {doc_id: rank for rank, doc_id in enumerate(dict.fromkeys(doc_ids))}
+    problems = [
+        f"{doc_ids[row]} [{starts[row]}:{ends[row]}] {texts[row][:60]!r}"
+        for row in sorted(broken, key=lambda row: first_rows[doc_ids[row]])  # by document, as they were
+    ]
+    return Verdict(problems, sentences.num_rows, "sentences")
 
 
 def sentence_keys_are_unique(rows: Rows) -> Verdict:
@@ -168,14 +181,14 @@ def rejections_explain_themselves(rows: Rows) -> Verdict:
 def mentions_trace_to_raw_text(rows: Rows) -> Verdict:
     """The lineage rule for mentions: each mention's text is exactly its raw slice, inside its
     sentence (or the headline)."""
-    raw_texts, sentences, mentions = rows.raw_texts, rows.sentence_spans, rows["mention_candidates"]
+    raw_texts, mentions = rows.raw_texts, rows["mention_candidates"]
+    columns = [mentions[name].to_pylist() for name in ("doc_id", "sentence_idx", "char_start", "char_end", "text")]
+    columns += _inside_sentences(rows, mentions, ("char_start", "char_end"))
     broken = pa.array(
         [
             raw_texts.get(doc_id, "")[start:end] != text
-            or (index is not None and not _inside(sentences.get((doc_id, index)), start, end))  # None: headline
-            for doc_id, index, start, end, text in rows.values(
-                "mention_candidates", "doc_id", "sentence_idx", "char_start", "char_end", "text"
-            )
+            or (index is not None and not (inside or _inside(rows.sentence_at(doc_id, index), start, end)))
+            for doc_id, index, start, end, text, inside in zip(*columns, strict=True)  # index None: headline
         ],
         pa.bool_(),
     )
@@ -188,22 +201,60 @@ def _inside(sentence: tuple[int, int] | None, start: int, end: int) -> bool:
     return sentence is not None and sentence[0] <= start < end <= sentence[1]
 
 
+def _inside_sentences(rows: Rows, table: pa.Table, *spans: tuple[str, str]) -> list[list[bool]]:
+    """For each span's columns, whether each row's span is non-empty and inside its sentence, where
+    Arrow can tell: in a sentence whose (doc_id, sentence_idx) no other sentence has. False elsewhere
+    (a repeated or missing key, nulls), for `_inside` to tell from `Rows.sentence_at`, as it always did."""
+    sentences = rows["sentences"]
+    doc_ids = pc.unique(sentences["doc_id"])
+    keys = _sentence_keys(sentences, doc_ids)
+    counted = pc.value_counts(keys)
+    repeated = counted.field("values").filter(pc.greater(counted.field("counts"), 1))
+    wanted = _sentence_keys(table, doc_ids)
+    found = pc.index_in(wanted, value_set=keys, skip_nulls=True)  # the key's first sentence, the only one
+    first, last = sentences["char_start"].take(found), sentences["char_end"].take(found)
+    alone = pc.invert(pc.is_in(wanted, value_set=repeated))
+    return [
+        pc.fill_null(
+            pc.and_(
+                pc.and_(pc.less_equal(first, table[start]), pc.less(table[start], table[end])),
+                pc.and_(pc.less_equal(table[end], last), alone),
+            ),
+            False,
+        ).to_pylist()
+        for start, end in spans
+    ]
+
+
+def _sentence_keys(table: pa.Table, doc_ids: pa.Array) -> pa.ChunkedArray:
+    """(doc_id, sentence_idx) of each row as one int64, distinct for distinct pairs: the document's
+    place in `doc_ids` above, its sentence_idx (an int32, shifted to be non-negative) below. Null
+    when either is null, or the document has no sentence."""
+    document = pc.cast(pc.index_in(table["doc_id"], value_set=doc_ids, skip_nulls=True), pa.int64())
+    index = pc.add(pc.cast(table["sentence_idx"], pa.int64()), 2**31)
+    return pc.add(pc.multiply(document, 2**32), index)
+
+
 def events_trace_to_raw_text(rows: Rows) -> Verdict:
     """The lineage rule for events: the trigger is exactly its raw slice, and it and the evidence lie
     inside the event's sentence."""
-    raw_texts, sentences = rows.raw_texts, rows.sentence_spans
-    names = ("event_id", "doc_id", "sentence_idx", "char_start", "char_end")
-    trigger = ("trigger", "trigger_char_start", "trigger_char_end")
-    problems = [
-        f"{event_id} {text[:60]!r}"
-        for event_id, doc_id, index, start, end, text, trigger_start, trigger_end in rows.values(
-            "event_candidates", *names, *trigger
-        )
-        if raw_texts.get(doc_id, "")[trigger_start:trigger_end] != text
-        or not _inside(sentences.get((doc_id, index)), start, end)
-        or not _inside(sentences.get((doc_id, index)), trigger_start, trigger_end)
-    ]
-    return Verdict(problems, rows["event_candidates"].num_rows, "events")
+    raw_texts, events = rows.raw_texts, rows["event_candidates"]
+    spans = ("char_start", "char_end"), ("trigger_char_start", "trigger_char_end")
+    columns = [events[name].to_pylist() for name in ("doc_id", "sentence_idx", "trigger", *spans[0], *spans[1])]
+    columns += _inside_sentences(rows, events, *spans)
+    broken = pa.array(
+        [
+            raw_texts.get(doc_id, "")[trigger_start:trigger_end] != text
+            or not (evidence_inside or _inside(rows.sentence_at(doc_id, index), start, end))
+            or not (trigger_inside or _inside(rows.sentence_at(doc_id, index), trigger_start, trigger_end))
+            for doc_id, index, text, start, end, trigger_start, trigger_end, evidence_inside, trigger_inside in zip(
+                *columns, strict=True
+            )
+        ],
+        pa.bool_(),
+    )
+    problems = [f"{e['event_id']} {e['trigger'][:60]!r}" for e in _listed(events, broken, "event_id", "trigger")]
+    return Verdict(problems, events.num_rows, "events")
 
 
 def event_types_in_plover(rows: Rows) -> Verdict:

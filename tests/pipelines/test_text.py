@@ -3,12 +3,26 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable
 
+import pyarrow as pa
+import pyarrow.compute as pc
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from pipelines.sentences import Sentence
-from pipelines.text import CleanedArticle, clean_article, lineage_violations, normalize_text
+from pipelines.text import (
+    INVISIBLE_CHARS,
+    NORMAL_ASCII_TEXT,
+    CleanedArticle,
+    clean_article,
+    cleaning_rules,
+    lineage_violations,
+    normalize_text,
+    span_traces,
+)
 
 Analyse = Callable[[str], tuple[CleanedArticle, list[Sentence]]]
 
@@ -412,6 +426,56 @@ def test_lineage_violations_flags_bad_spans() -> None:
     wrong_text = (0, 3, "Sax")
     assert lineage_violations(raw, [good]) == []
     assert lineage_violations(raw, [good, out_of_range, empty, wrong_text]) == [out_of_range, empty, wrong_text]
+
+
+@pytest.mark.parametrize(
+    ("raw", "span", "traces"),
+    [
+        pytest.param("Say a\n b.", (0, 9, "Say a b."), True, id="normalized-differs-from-slice"),
+        pytest.param("Say a  b.", (0, 9, "Say a  b."), False, id="slice-equals-text-not-normalized"),
+        pytest.param(" Say.", (0, 5, " Say."), False, id="slice-equals-text-with-leading-space"),
+        pytest.param("Say\u00a0a.", (0, 6, "Say\u00a0a."), False, id="slice-equals-text-with-nbsp"),
+        pytest.param("Say \u201chi\u201d.", (0, 9, 'Say "hi".'), True, id="replaced-characters"),
+        pytest.param("\U0001d518nicode \U0001f600 ok.", (0, 13, "\U0001d518nicode \U0001f600 ok."), True, id="astral"),
+        pytest.param("\U0001f600 ok.", (2, 5, "ok."), True, id="after-an-astral-character"),
+        pytest.param("\U0001f600 ok.", (3, 6, "ok."), False, id="astral-counted-as-two-units"),
+        pytest.param("Say.", (0, 5, "Say."), False, id="past-the-end"),
+        pytest.param("Say.", (-4, 4, "Say."), False, id="negative-start"),
+        pytest.param("Say.", (2, 2, ""), False, id="empty-span"),
+        pytest.param("Say. \u200b", (4, 6, ""), True, id="empty-text-of-blank-slice"),
+        pytest.param("", (0, 1, "x"), False, id="empty-raw-text"),
+    ],
+)
+def test_lineage_fast_path_agrees_with_normalizing(raw: str, span: tuple[int, int, str], traces: bool) -> None:
+    """A span traces (or not) whether or not its text is known to be normal ASCII, and as the rule says."""
+    start, end, text = span
+    by_rule = 0 <= start < end <= len(raw) and normalize_text(raw[start:end]) == text
+    assert by_rule == traces
+    assert span_traces(raw, start, end, text, False) == traces
+    normal = re.fullmatch(NORMAL_ASCII_TEXT, text) is not None
+    assert span_traces(raw, start, end, text, normal) == traces
+    assert lineage_violations(raw, [span]) == ([] if traces else [span])
+
+
+def test_no_character_cleaning_replaces_or_drops_is_ascii() -> None:
+    """NORMAL_ASCII_TEXT's promise: printable ASCII words one space apart are left as they are."""
+    assert not [char for char in [*cleaning_rules().replacements, *INVISIBLE_CHARS] if char.isascii()]
+    printable = [chr(code) for code in range(0x21, 0x7F)]
+    assert not [char for char in printable if char.isspace()]
+
+
+@given(st.from_regex(NORMAL_ASCII_TEXT, fullmatch=True))
+def test_normal_ascii_text_needs_no_normalizing(text: str) -> None:
+    assert normalize_text(text) == text
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["a b", "a", " a", "a ", "a  b", "a\tb", "a\nb", "a\n", "a\u00a0b", "", "\U0001f600", "a\x7fb", "a\x00b", "~!"],
+)
+def test_arrow_and_python_read_normal_ascii_text_alike(text: str) -> None:
+    in_arrow = pc.match_substring_regex(pa.array([text]), f"^(?:{NORMAL_ASCII_TEXT})$")[0].as_py()
+    assert in_arrow == (re.fullmatch(NORMAL_ASCII_TEXT, text) is not None)
 
 
 def test_removed_lines_are_sorted_and_point_at_raw_lines() -> None:

@@ -17,9 +17,9 @@ from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
-from functools import cache, lru_cache, reduce
+from functools import cache, lru_cache, partial, reduce
 from importlib import resources
-from itertools import pairwise
+from itertools import compress, pairwise
 from operator import add, or_
 from typing import NamedTuple
 from weakref import WeakKeyDictionary, ref
@@ -29,10 +29,10 @@ import spacy
 from spacy.attrs import IDX, LOWER, ORTH, SENT_START, SPACY
 from spacy.language import Language
 from spacy.lexeme import Lexeme
-from spacy.strings import StringStore
 from spacy.tokens import Doc, Span, Token
 
 from pipelines.gazetteer import Entry, Gazetteer, Rules, gazetteer, is_common_word, rules
+from pipelines.sentences import WordTest, token_strings
 
 # A name run of these many words or fewer, with no cue at all, is still taken as a person's name
 # when none of its words is common English.
@@ -77,6 +77,8 @@ CAPITAL_WEIGHT = 10
 TITLE_CASE_COMMON_ZIPF = 4.0
 # Labels a trained model may add; its other labels (CARDINAL, WORK_OF_ART…) are not ours.
 MODEL_LABELS = frozenset({"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "EVENT", "DATE"})
+# Which label a name spelled like several things is taken for first, after a country.
+LABEL_ORDER = {"ORG": 0, "PERSON": 0, "NORP": 1, "LOC": 2, "GPE": 3}
 
 
 @dataclass(frozen=True)
@@ -116,8 +118,8 @@ class _DocMemo:
 
     def __init__(self, doc: Doc) -> None:
         orths, lowers, self.char_starts, spaces = doc.to_array([ORTH, LOWER, IDX, SPACY]).T.tolist() or [[]] * 4
-        self.words = _strings(orths, doc.vocab.strings)
-        self.lowers = _strings(lowers, doc.vocab.strings)
+        self.words = token_strings(orths, doc.vocab.strings)
+        self.lowers = token_strings(lowers, doc.vocab.strings)
         self.spaced = list(map(bool, spaces))
         # As `doc.text` joins them: each token's text and a space where one follows it.
         self.text = "".join(map(add, self.words, map(_SPACE.__getitem__, spaces)))
@@ -170,24 +172,11 @@ def _sentence_starts(doc: Doc) -> list[int]:
     return [0, *(numpy.flatnonzero(flags[1:] == 1) + 1).tolist()]
 
 
-# Strings by their hash in spaCy's string store, and whether a word is capitalized: the same words
-# come back in every article, so each is looked up (or tested) once.
-_STRINGS: dict[int, str] = {}
-_CAPITALIZED: dict[str, bool] = {}
 _SPACE = ("", " ")
-
-
-def _strings(hashes: list[int], store: StringStore) -> list[str]:
-    """The strings of `hashes`, as the doc's tokens give them."""
-    for missing in set(hashes).difference(_STRINGS):
-        _STRINGS[missing] = store[missing]
-    return list(map(_STRINGS.__getitem__, hashes))
 
 
 def _capitals(words: list[str]) -> list[bool]:
     """Whether each word is capitalized (`_is_capitalized_word`)."""
-    for word in set(words).difference(_CAPITALIZED):
-        _CAPITALIZED[word] = _is_capitalized_word(word)
     return list(map(_CAPITALIZED.__getitem__, words))
 
 
@@ -308,16 +297,15 @@ def _is_title_case(sentence: Span) -> bool:
     """Headline capitals ("Astana Hosts Preparatory Syria Peace Talks"): most of the sentence's
     ordinary English words, those that name nothing, are capitalized."""
     words = _memo(sentence.doc).words[sentence.start : sentence.end]
-    ordinary = [word for word in words if _is_ordinary_word(word)]
+    ordinary = list(compress(words, map(_ORDINARY.__getitem__, words)))
     if len(ordinary) < 2:
         return False
     return sum(1 for word in ordinary if word[0].isupper()) / len(ordinary) >= TITLE_CASE_SHARE
 
 
-@lru_cache(maxsize=1 << 16)
 def _is_ordinary_word(word: str) -> bool:
     """A common English word of four letters or more that names nothing: its capital in a headline
-    says nothing. Cached: the same words come back in every article."""
+    says nothing (asked through `_ORDINARY`, once per word)."""
     return (
         word.isalpha() and len(word) > 3 and is_common_word(word, TITLE_CASE_COMMON_ZIPF) and _names_nothing_known(word)
     )
@@ -348,30 +336,29 @@ def _is_capitalized_word(text: str) -> bool:
     return text[:1].isupper() and any(c.isalpha() for c in text)
 
 
+_CAPITALIZED = WordTest(_is_capitalized_word)
+_LOWER_CASE_WORD = WordTest(lambda word: word.islower() and word.isalpha())
+_ORDINARY = WordTest(_is_ordinary_word)
+
+
 def _chunks(sentence: Span, rule: Rules) -> Iterator[tuple[int, int]]:
     """Token ranges of capitalized runs, with name particles ("al-", "de") and organization
     connectors ("of the") inside them; a sentence's first word only when it can be a name."""
-    doc, end = sentence.doc, sentence.end
+    doc, start, end = sentence.doc, sentence.start, sentence.end
     memo = _memo(doc)
-    i = sentence.start
-    while i < end:
-        # Only a capitalized word or a name particle can start a name: the others are passed at once.
-        can_start = memo.capitalized[i] or memo.lowers[i] in rule.name_particles
-        if (
-            not can_start
-            or not _starts_name(doc, i, end, rule)
-            or (i == sentence.start and _is_ordinary_first_word(doc[i], rule))
-        ):
-            i += 1
+    # Only a capitalized word or a name particle can start a name: the others are passed at once.
+    particles = map(rule.name_particles.__contains__, memo.lowers[start:end])
+    after = start  # the token after the last chunk
+    for i in compress(range(start, end), map(or_, memo.capitalized[start:end], particles)):
+        if i < after or not _starts_name(doc, i, end, rule) or (i == start and _is_ordinary_first_word(doc[i], rule)):
             continue
-        j = i + 1
-        while j < end:
-            step = _continuation(doc, j, end, rule)
+        after = i + 1
+        while after < end:
+            step = _continuation(doc, after, end, rule)
             if not step:
                 break
-            j += step
-        yield i, j
-        i = j
+            after += step
+        yield i, after
 
 
 def _starts_name(doc: Doc, i: int, end: int, rule: Rules) -> bool:
@@ -558,21 +545,23 @@ def _gazetteer_piece(doc: Doc, k: int, end: int, gaz: Gazetteer) -> _Piece | Non
 def _surface_prefix_tokens(memo: _DocMemo, k: int, most: int, gaz: Gazetteer) -> int:
     """How many tokens from k on (at most `most`) begin some surface form of the gazetteer: no
     longer run can be a name, so its look-ups are skipped (a name may hold 26 tokens)."""
-    surfaces = _sorted_surfaces(gaz)
+    begins = _surface_beginnings(gaz)
     n = 0
-    while n < most:
-        text = memo.span_text(k, k + n + 1)
-        at = bisect_left(surfaces, text)
-        if at == len(surfaces) or not surfaces[at].startswith(text):
-            break
+    while n < most and begins[memo.span_text(k, k + n + 1)]:
         n += 1
     return n
 
 
 @cache
-def _sorted_surfaces(gaz: Gazetteer) -> list[str]:
-    """The gazetteer's surface forms in order: those that begin with a text follow it at once."""
-    return sorted(gaz.entries)
+def _surface_beginnings(gaz: Gazetteer) -> WordTest:
+    """Whether a text begins some surface form of the gazetteer, answered once per text."""
+    return WordTest(partial(_begins_some, sorted(gaz.entries)))
+
+
+def _begins_some(surfaces: list[str], text: str) -> bool:
+    """Some of the sorted `surfaces` begins with `text`: those that do follow it at once."""
+    at = bisect_left(surfaces, text)
+    return at < len(surfaces) and surfaces[at].startswith(text)
 
 
 def _town_in_a_name(doc: Doc, k: int, entry: Entry, gaz: Gazetteer) -> bool:
@@ -615,25 +604,32 @@ def _pick_entry(entries: list[Entry], doc: Doc, start: int, end: int) -> Entry:
     """Among the things a name can be, prefer a country, then organizations and people named
     exactly, then nationalities, then a region where the words around say so ("province of Idlib"), then the place
     in a country the text names, then the most populous."""
+    region = _says_region(doc, start, end)
+    ranks = [
+        (entry.kind != "country", LABEL_ORDER.get(entry.label, 4), (entry.subdivision is not None) != region)
+        for entry in entries
+    ]
+    best = min(ranks)
+    # The weights search the text for countries, so only the entries that tie on the rest get one.
+    tied = [entry for entry, rank in zip(entries, ranks, strict=True) if rank == best]
+    if len(tied) == 1:
+        return tied[0]
     memo = _memo(doc)
     sentence = memo.sentence_bounds(start)
-    order = {"ORG": 0, "PERSON": 0, "NORP": 1, "LOC": 2, "GPE": 3}
-    region = _says_region(doc, start, end)
+    return max(tied, key=lambda entry: _weight(entry, memo, sentence))
 
-    def score(entry: Entry) -> tuple:
-        is_country = entry.kind == "country"
-        named_country = entry.country_iso3 is not None and memo.names_country(entry.country_iso3)
-        named_nearby = entry.country_iso3 is not None and memo.names_country(entry.country_iso3, sentence)
-        is_region = entry.subdivision is not None
-        weight = (
-            entry.population
-            * (NAMED_COUNTRY_WEIGHT if named_country else 1)
-            * (SAME_SENTENCE_COUNTRY_WEIGHT if named_nearby else 1)
-            * (CAPITAL_WEIGHT if entry.capital_of else 1)
-        )
-        return (not is_country, order.get(entry.label, 4), is_region != region, -weight)
 
-    return min(entries, key=score)
+def _weight(entry: Entry, memo: _DocMemo, sentence: tuple[int, int]) -> int:
+    """A place's population, weighted up where the text (or the sentence) names its country and
+    where it is a national capital."""
+    named_country = entry.country_iso3 is not None and memo.names_country(entry.country_iso3)
+    named_nearby = entry.country_iso3 is not None and memo.names_country(entry.country_iso3, sentence)
+    return (
+        entry.population
+        * (NAMED_COUNTRY_WEIGHT if named_country else 1)
+        * (SAME_SENTENCE_COUNTRY_WEIGHT if named_nearby else 1)
+        * (CAPITAL_WEIGHT if entry.capital_of else 1)
+    )
 
 
 def _says_region(doc: Doc, start: int, end: int) -> bool:
@@ -725,7 +721,10 @@ def _place_piece(doc: Doc, k: int, end: int, rule: Rules) -> _Piece | None:
     """ "Aral Sea", "Rixos President Hotel" (suffix words), "Mount Everest" (prefix words)."""
     memo = _memo(doc)
     words = memo.words
+    after = words[k + 1 : end]
     for label, suffixes in rule.place_suffixes.items():
+        if suffixes.isdisjoint(after):
+            continue
         head = next((j for j in range(end - 1, k, -1) if words[j] in suffixes), None)
         if head is not None:
             return _Piece(k, head + 1, "name", label, "rule:place_suffix", 0.8)
@@ -1013,8 +1012,8 @@ def _recurring_unknown_names(docs: Sequence[Doc], found: Sequence[list[Mention]]
         uncovered = [words[i] for i in uncovered_at]
         sentence_starts = set(memo.sentence_starts)
         mid_sentence |= {words[i] for i in uncovered_at if i not in sentence_starts}
-        lower.update(lowers[i] for i, word in enumerate(words) if word.islower() and word.isalpha())
-        after_the.update(words[i] for i in range(1, len(words)) if lowers[i - 1] == "the")
+        lower.update(compress(lowers, map(_LOWER_CASE_WORD.__getitem__, words)))
+        after_the.update(compress(words[1:], map("the".__eq__, lowers)))
         counts.update(
             word for word in uncovered if word.isalpha() and not word.isupper() and _names_nothing_known(word)
         )

@@ -8,16 +8,18 @@ rules below decide where sentences end, with the abbreviations and sentence star
 from __future__ import annotations
 
 import tomllib
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, partial
 from importlib import resources
+from itertools import compress, count
 
 import numpy
 import spacy
-from spacy.attrs import SENT_START
+from spacy.attrs import ORTH, SENT_START, SPACY
 from spacy.language import Language
-from spacy.tokens import Doc, Token
+from spacy.strings import StringStore
+from spacy.tokens import Doc
 
 from pipelines.text import CleanedArticle
 
@@ -63,35 +65,80 @@ def sentence_rules() -> SentenceRules:
 
 @Language.component(COMPONENT_NAME)
 def mark_sentence_starts(doc: Doc) -> Doc:
-    """Set `is_sent_start` on every token, so spaCy's `doc.sents` follows the news rules."""
+    """Set `is_sent_start` on every token, so spaCy's `doc.sents` follows the news rules; each
+    token's text and space are read from one array, and only words that may end a sentence are
+    looked at further."""
     rules = sentence_rules()
+    orths, spaces = doc.to_array([ORTH, SPACY]).reshape(-1, 2).T.tolist()
+    words = token_strings(orths, doc.vocab.strings)
     # One array for all tokens: 1 starts a sentence, -1 does not (spaCy reads it as uint64).
     starts = numpy.full((len(doc), 1), -1, dtype="int64")
     starts[:1] = 1
-    for token in doc:
-        if _ends_sentence(token, rules):
-            following = _after_closing_punctuation(token, rules)
-            if following is not None and _starts_sentence(following, rules):
-                starts[following.i] = 1
+    for i in compress(count(), map(_may_end().__getitem__, words)):
+        if _ends_sentence(words, spaces, i, rules):
+            following = _after_closing_punctuation(words, spaces, i, rules)
+            if following is not None and _starts_sentence(words, following):
+                starts[following] = 1
     return doc.from_array([SENT_START], starts.astype("uint64"))
 
 
-def _ends_sentence(token: Token, rules: SentenceRules) -> bool:
+class _Strings(dict[int, str]):
+    """Strings by their hash, each read from spaCy's string store the first time it is asked for:
+    the same words come back in every article, and `map(strings.__getitem__, hashes)` reads them
+    at C speed. A hash names the same string in every store."""
+
+    store: StringStore  # set by token_strings before each look-up
+
+    def __missing__(self, key: int) -> str:
+        value = self[key] = self.store[key]
+        return value
+
+
+_STRINGS = _Strings()
+
+
+def token_strings(hashes: list[int], store: StringStore) -> list[str]:
+    """The strings of `hashes` (a doc's ORTH or LOWER column), as the doc's tokens give them."""
+    _STRINGS.store = store
+    return list(map(_STRINGS.__getitem__, hashes))
+
+
+class WordTest(dict[str, bool]):
+    """A test's answer for each word, worked out the first time the word is asked about: the same
+    words come back in every article, and `map(cache.__getitem__, words)` reads them at C speed."""
+
+    def __init__(self, test: Callable[[str], bool]) -> None:
+        super().__init__()
+        self.test = test
+
+    def __missing__(self, word: str) -> bool:
+        answer = self[word] = self.test(word)
+        return answer
+
+
+@cache
+def _may_end() -> WordTest:
+    """Whether a word may end a sentence, asked once per word."""
+    return WordTest(partial(_may_end_sentence, sentence_rules()))
+
+
+def _may_end_sentence(rules: SentenceRules, text: str) -> bool:
+    """Terminal punctuation or a word ending in a period: the tokens `_ends_sentence` may accept."""
+    return text in rules.terminal or (len(text) > 1 and text.endswith("."))
+
+
+def _ends_sentence(words: list[str], spaces: list[int], i: int, rules: SentenceRules) -> bool:
     """Terminal punctuation, or an abbreviation that may also close a sentence ("U.S.", "p.m.")."""
-    text = token.text
+    text = words[i]
     if text in rules.terminal:
-        previous = token.nbor(-1) if token.i > 0 else None
         splits_abbreviation = (
-            text == "."
-            and previous is not None
-            and not previous.whitespace_
-            and previous.lower_ in rules.split_abbreviations
+            text == "." and i > 0 and not spaces[i - 1] and words[i - 1].lower() in rules.split_abbreviations
         )
-        return _next_is_starter(token, rules) if splits_abbreviation else True
+        return _next_is_starter(words, i, rules) if splits_abbreviation else True
     if len(text) > 1 and text.endswith("."):
         if text.lower() in rules.leading_abbreviations or _is_initial(text):
             return False
-        return _next_is_starter(token, rules)
+        return _next_is_starter(words, i, rules)
     return False
 
 
@@ -99,30 +146,29 @@ def _is_initial(text: str) -> bool:
     return len(text) == 2 and text[0].isalpha() and text[0].isupper()
 
 
-def _next_is_starter(token: Token, rules: SentenceRules) -> bool:
+def _next_is_starter(words: list[str], i: int, rules: SentenceRules) -> bool:
     """The next word starts sentences ("The", or "THE" in an all-capitals text)."""
-    if token.i + 1 >= len(token.doc):
+    if i + 1 >= len(words):
         return False
-    following = token.nbor(1).text
+    following = words[i + 1]
     return following in rules.starters or (following.isupper() and following.capitalize() in rules.starters)
 
 
-def _after_closing_punctuation(token: Token, rules: SentenceRules) -> Token | None:
-    """The first token after the end mark and any closing quotes or brackets attached to it."""
-    doc = token.doc
-    index = token.i + 1
-    while index < len(doc) and doc[index].text in rules.closing and not doc[index - 1].whitespace_:
+def _after_closing_punctuation(words: list[str], spaces: list[int], i: int, rules: SentenceRules) -> int | None:
+    """The first token after the end mark at i and any closing quotes or brackets attached to it."""
+    index = i + 1
+    while index < len(words) and words[index] in rules.closing and not spaces[index - 1]:
         index += 1
-    return doc[index] if index < len(doc) else None
+    return index if index < len(words) else None
 
 
-def _starts_sentence(token: Token, rules: SentenceRules) -> bool:
+def _starts_sentence(words: list[str], i: int) -> bool:
     """A capital, a digit, or an opening quote or bracket before one."""
-    first = token.text[0]
+    first = words[i][0]
     if first.isupper() or first.isdigit():
         return True
-    if first in "\"'([" and token.i + 1 < len(token.doc):
-        following = token.nbor(1).text[0]
+    if first in "\"'([" and i + 1 < len(words):
+        following = words[i + 1][0]
         return following.isupper() or following.isdigit()
     return False
 

@@ -12,11 +12,11 @@ from __future__ import annotations
 
 import tomllib
 from bisect import bisect_left
-from collections.abc import Iterator, Sequence
+from collections.abc import Container, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cache
 from importlib import resources
-from itertools import pairwise
+from itertools import compress, pairwise
 
 from spacy.tokens import Doc, Span
 
@@ -361,11 +361,10 @@ class Sentence:
         the last government named. Only names before a description count as its antecedents."""
         lex = self.lex
         covered = {k for p in named for k in range(p.start, p.end)}
-        i = self.span.start
-        while i < self.span.end:
-            found = self._description_at(i, covered)
+        after = self.span.start  # the token after the last description found
+        for i in self._words_in(lex.descriptions):
+            found = self._description_at(i, covered) if i >= after else None
             if found is None:
-                i += 1
                 continue
             words, members, sector = found
             start, end = i, i + len(words)
@@ -383,15 +382,22 @@ class Sentence:
                 apposition=False,
                 others=members[1:],
             )
-            i += len(words)
+            after = i + len(words)
         self._remember(named)
         self.discourse.groups.extend(self._lists(named))
+
+    def _words_in(self, words: Container[str]) -> Iterator[int]:
+        """The sentence's tokens whose lower case is one of `words`, in order: the loops over a
+        sentence look only at them, found at C speed."""
+        start, end = self.span.start, self.span.end
+        return compress(range(start, end), map(words.__contains__, self.lower[start:end]))
 
     def _description_at(
         self, i: int, covered: set[int]
     ) -> tuple[tuple[str, ...], tuple[Mention, ...], str | None] | None:
-        """The description starting at token i, the names it stands for, and the sector it gives."""
-        if i in covered or self.lower[i] not in self.lex.descriptions:
+        """The description starting at token i (one of `lex.descriptions`), the names it stands
+        for, and the sector it gives."""
+        if i in covered:
             return None
         kind, words, sector = self._description_words(i)
         if not words:
@@ -452,15 +458,13 @@ class Sentence:
 
     # ---------------------------------------------------------------- noun phrases
     def _phrases(self) -> Iterator[Phrase]:
-        i = self.span.start
-        while i < self.span.end:
-            if i not in self.owner:
-                i += 1
+        after = self.span.start  # the token after the last phrase
+        for i in sorted(self.owner):
+            if i < after:
                 continue
             start = self._phrase_start(i)
-            end, heads = self._phrase_end(i)
-            yield self._phrase(start, end, heads)
-            i = end
+            after, heads = self._phrase_end(i)
+            yield self._phrase(start, after, heads)
 
     def _inner(self, i: int) -> bool:
         """Whether token i can sit inside a noun phrase around names."""
@@ -560,19 +564,16 @@ class Sentence:
 
     # ---------------------------------------------------------------- triggers
     def _triggers(self) -> Iterator[Trigger]:
-        lower, triggers, end_of_sentence = self.lower, self.lex.triggers, self.span.end
-        i = self.span.start
-        while i < end_of_sentence:
-            entry = self._trigger_at(i) if lower[i] in triggers else None
+        after = self.span.start  # the token after the last trigger
+        for i in self._words_in(self.lex.triggers):
+            entry = self._trigger_at(i) if i >= after else None
             if entry is None:
-                i += 1
                 continue
-            end = self._words_end(i, entry.words) or i + len(entry.words)
+            after = self._words_end(i, entry.words) or i + len(entry.words)
             if entry.event_type != NOT_AN_EVENT:
-                yield Trigger(i, end, entry)
+                yield Trigger(i, after, entry)
             else:
                 self.non_events.append((i, entry.words[-1]))
-            i = end
 
     def _words_end(self, i: int, words: tuple[str, ...]) -> int | None:
         """Where `words` end if they stand from token i on, quote marks inside passed over ("act as

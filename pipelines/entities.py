@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from functools import cache, lru_cache, partial, reduce
 from importlib import resources
-from itertools import compress, pairwise
+from itertools import compress, count, pairwise
 from operator import add, or_
 from typing import NamedTuple
 from weakref import WeakKeyDictionary, ref
@@ -960,9 +960,9 @@ def _add_known_surnames(doc: Doc, mentions: list[Mention], people: dict[str, Men
     mentions = [m for m in mentions if not (_is_town(m) and text[m.start : m.end] in people)]
     taken = _covered_chars(text, mentions)
     added = []
-    for word, char_start in zip(memo.words, memo.char_starts, strict=True):
-        person = people.get(word)
-        if person is not None and _is_capitalized_word(word) and not taken[char_start]:
+    for i in compress(count(), map(people.__contains__, memo.words)):
+        word, char_start, person = memo.words[i], memo.char_starts[i], people[memo.words[i]]
+        if _is_capitalized_word(word) and not taken[char_start]:
             added.append(
                 Mention(
                     char_start,
@@ -1039,7 +1039,7 @@ def _add_recurring_names(doc: Doc, mentions: list[Mention], recurring: set[str])
 
 def _is_sports_report(docs: Sequence[Doc], rule: Rules) -> bool:
     """A match report: many words only match reports use, and scores (not day ranges after a month)."""
-    words = sum(1 for doc in docs for lower in _memo(doc).lowers if lower in rule.sports_words)
+    words = sum(sum(map(rule.sports_words.__contains__, _memo(doc).lowers)) for doc in docs)
     texts = [_text(doc) for doc in docs]
     scores = sum(1 for text in texts for match in SCORE.finditer(text) if not _after_month(text, match.start()))
     return words >= SPORTS_MIN_WORDS and scores >= SPORTS_MIN_SCORES

@@ -12,11 +12,11 @@ from __future__ import annotations
 
 import tomllib
 from bisect import bisect_left
-from collections.abc import Container, Iterator, Sequence
+from collections.abc import Container, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cache
 from importlib import resources
-from itertools import compress, pairwise
+from itertools import chain, compress, pairwise
 
 from spacy.tokens import Doc, Span
 
@@ -169,7 +169,7 @@ class EventLexicon:
     happening_verbs: frozenset[str]
     anchor_prepositions: frozenset[str]
     sponsor_participles: frozenset[str]
-    cues: dict[str, tuple[tuple[str, ...], ...]]
+    cues: dict[str, dict[str, list[tuple[str, ...]]]]  # modality cues by kind, by first word
     refusals: frozenset[str]
     offers: frozenset[str]
     announcements: frozenset[str]
@@ -210,7 +210,7 @@ def event_lexicon() -> EventLexicon:
         },
         np_inner=frozenset(word.lower() for word in words["np_inner"]) | titles,
         **{name: frozenset(words) for name, words in syntax.items()},
-        cues={kind: tuple(_tokens(cue) for cue in modality[kind]) for kind in ("negated", "hypothetical", "future")},
+        cues={kind: _by_first_word(map(_tokens, modality[kind])) for kind in ("negated", "hypothetical", "future")},
         refusals=frozenset(modality["refusals"]),
         offers=frozenset(modality["offers"]),
         announcements=frozenset(modality["announcements"]),
@@ -1432,13 +1432,22 @@ def _modality(sentence: Sentence, trigger: Trigger, clause: tuple[int, int]) -> 
     return "asserted"
 
 
-def _has_cue(words: Sequence[str], cues: tuple[tuple[str, ...], ...]) -> bool:
-    """One of the cues stands in the words; a cue with a word the words lack is passed over at once."""
+def _has_cue(words: Sequence[str], cues: dict[str, list[tuple[str, ...]]]) -> bool:
+    """One of the cues (by their first word) stands in the words; only the cues whose first word
+    the words hold are tried, and a cue with a word the words lack is passed over at once."""
     present = set(words)
     return any(
         present.issuperset(cue) and any(tuple(words[i : i + len(cue)]) == cue for i in range(len(words) - len(cue) + 1))
-        for cue in cues
+        for cue in chain.from_iterable(map(cues.__getitem__, present.intersection(cues)))
     )
+
+
+def _by_first_word(cues: Iterable[tuple[str, ...]]) -> dict[str, list[tuple[str, ...]]]:
+    """The cues by their first word."""
+    by_first: dict[str, list[tuple[str, ...]]] = {}
+    for cue in cues:
+        by_first.setdefault(cue[0], []).append(cue)
+    return by_first
 
 
 def _announced(sentence: Sentence, trigger: Trigger) -> bool:

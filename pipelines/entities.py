@@ -26,13 +26,13 @@ from weakref import WeakKeyDictionary, ref
 
 import numpy
 import spacy
-from spacy.attrs import IDX, LOWER, ORTH, SENT_START, SPACY
+from spacy.attrs import IDX, ORTH, SENT_START, SPACY
 from spacy.language import Language
 from spacy.lexeme import Lexeme
 from spacy.tokens import Doc, Span, Token
 
 from pipelines.gazetteer import Entry, Gazetteer, Rules, gazetteer, is_common_word, rules
-from pipelines.sentences import WordTest, token_strings
+from pipelines.sentences import WordCache, token_strings
 
 # A name run of these many words or fewer, with no cue at all, is still taken as a person's name
 # when none of its words is common English.
@@ -117,9 +117,10 @@ class _DocMemo:
     doc, so the doc and its memo go together."""
 
     def __init__(self, doc: Doc) -> None:
-        orths, lowers, self.char_starts, spaces = doc.to_array([ORTH, LOWER, IDX, SPACY]).T.tolist() or [[]] * 4
+        orths, self.char_starts, spaces = doc.to_array([ORTH, IDX, SPACY]).reshape(-1, 3).T.tolist()
         self.words = token_strings(orths, doc.vocab.strings)
-        self.lowers = token_strings(lowers, doc.vocab.strings)
+        # A word's LOWER is its text in lower case: looked up by the word, whose hash Python keeps.
+        self.lowers = list(map(_LOWER.__getitem__, self.words))
         self.spaced = list(map(bool, spaces))
         # As `doc.text` joins them: each token's text and a space where one follows it.
         self.text = "".join(map(add, self.words, map(_SPACE.__getitem__, spaces)))
@@ -336,9 +337,10 @@ def _is_capitalized_word(text: str) -> bool:
     return text[:1].isupper() and any(c.isalpha() for c in text)
 
 
-_CAPITALIZED = WordTest(_is_capitalized_word)
-_LOWER_CASE_WORD = WordTest(lambda word: word.islower() and word.isalpha())
-_ORDINARY = WordTest(_is_ordinary_word)
+_CAPITALIZED = WordCache(_is_capitalized_word)
+_LOWER = WordCache(str.lower)
+_LOWER_CASE_WORD = WordCache(lambda word: word.islower() and word.isalpha())
+_ORDINARY = WordCache(_is_ordinary_word)
 
 
 def _chunks(sentence: Span, rule: Rules) -> Iterator[tuple[int, int]]:
@@ -553,9 +555,9 @@ def _surface_prefix_tokens(memo: _DocMemo, k: int, most: int, gaz: Gazetteer) ->
 
 
 @cache
-def _surface_beginnings(gaz: Gazetteer) -> WordTest:
+def _surface_beginnings(gaz: Gazetteer) -> WordCache[bool]:
     """Whether a text begins some surface form of the gazetteer, answered once per text."""
-    return WordTest(partial(_begins_some, sorted(gaz.entries)))
+    return WordCache(partial(_begins_some, sorted(gaz.entries)))
 
 
 def _begins_some(surfaces: list[str], text: str) -> bool:

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from functools import cache, partial
 from importlib import resources
 from itertools import compress, count
+from typing import TypeVar
 
 import numpy
 import spacy
@@ -22,6 +23,8 @@ from spacy.strings import StringStore
 from spacy.tokens import Doc
 
 from pipelines.text import CleanedArticle
+
+V = TypeVar("V")
 
 COMPONENT_NAME = "news_sentence_boundaries"
 # Longest paragraph spaCy is allowed to tokenize; files are capped well below this on ingest.
@@ -103,23 +106,23 @@ def token_strings(hashes: list[int], store: StringStore) -> list[str]:
     return list(map(_STRINGS.__getitem__, hashes))
 
 
-class WordTest(dict[str, bool]):
-    """A test's answer for each word, worked out the first time the word is asked about: the same
-    words come back in every article, and `map(cache.__getitem__, words)` reads them at C speed."""
+class WordCache(dict[str, V]):
+    """What `compute` says of each word, worked out the first time the word is asked about: the
+    same words come back in every article, and `map(cache.__getitem__, words)` reads them at C speed."""
 
-    def __init__(self, test: Callable[[str], bool]) -> None:
+    def __init__(self, compute: Callable[[str], V]) -> None:
         super().__init__()
-        self.test = test
+        self.compute = compute
 
-    def __missing__(self, word: str) -> bool:
-        answer = self[word] = self.test(word)
-        return answer
+    def __missing__(self, word: str) -> V:
+        value = self[word] = self.compute(word)
+        return value
 
 
 @cache
-def _may_end() -> WordTest:
+def _may_end() -> WordCache[bool]:
     """Whether a word may end a sentence, asked once per word."""
-    return WordTest(partial(_may_end_sentence, sentence_rules()))
+    return WordCache(partial(_may_end_sentence, sentence_rules()))
 
 
 def _may_end_sentence(rules: SentenceRules, text: str) -> bool:

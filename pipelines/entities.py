@@ -24,15 +24,14 @@ from operator import add, or_
 from typing import NamedTuple
 from weakref import WeakKeyDictionary, ref
 
-import numpy
 import spacy
-from spacy.attrs import IDX, ORTH, SENT_START, SPACY
+from spacy.attrs import IDX, SPACY
 from spacy.language import Language
 from spacy.lexeme import Lexeme
 from spacy.tokens import Doc, Span, Token
 
 from pipelines.gazetteer import Entry, Gazetteer, Rules, gazetteer, is_common_word, rules
-from pipelines.sentences import WordCache, token_strings
+from pipelines.sentences import WordCache, sentence_starts, token_words
 
 # A name run of these many words or fewer, with no cue at all, is still taken as a person's name
 # when none of its words is common English.
@@ -117,15 +116,15 @@ class _DocMemo:
     doc, so the doc and its memo go together."""
 
     def __init__(self, doc: Doc) -> None:
-        orths, self.char_starts, spaces = doc.to_array([ORTH, IDX, SPACY]).reshape(-1, 3).T.tolist()
-        self.words = token_strings(orths, doc.vocab.strings)
+        self.char_starts, spaces = doc.to_array([IDX, SPACY]).reshape(-1, 2).T.tolist()
+        self.words = token_words(doc)
         # A word's LOWER is its text in lower case: looked up by the word, whose hash Python keeps.
         self.lowers = list(map(_LOWER.__getitem__, self.words))
         self.spaced = list(map(bool, spaces))
         # As `doc.text` joins them: each token's text and a space where one follows it.
         self.text = "".join(map(add, self.words, map(_SPACE.__getitem__, spaces)))
         self.capitalized = _capitals(self.words)
-        self.sentence_starts = _sentence_starts(doc)
+        self.sentence_starts = sentence_starts(doc)
         self.countries_named: dict[tuple[int, str], bool] = {}
 
     def sentences(self, doc: Doc) -> Iterator[Span]:
@@ -160,17 +159,6 @@ class _DocMemo:
             text = self.text if sentence is None else self.span_text(*sentence)
             named = self.countries_named[key] = _country_named_in(iso3, text)
         return named
-
-
-def _sentence_starts(doc: Doc) -> list[int]:
-    """The first token of each sentence, as `doc.sents` gives them, read from one array instead of
-    through a Span per sentence (the doc must have its sentence starts set, as `doc.sents` requires)."""
-    if not doc.has_annotation("SENT_START"):
-        raise ValueError("the doc has no sentence boundaries")
-    if not len(doc):
-        return []
-    flags = doc.to_array(SENT_START)
-    return [0, *(numpy.flatnonzero(flags[1:] == 1) + 1).tolist()]
 
 
 _SPACE = ("", " ")

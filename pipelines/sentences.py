@@ -27,6 +27,9 @@ from pipelines.text import CleanedArticle
 V = TypeVar("V")
 
 COMPONENT_NAME = "news_sentence_boundaries"
+# Where the component leaves each token's text and the sentence starts in `doc.user_data`.
+WORDS_KEY = f"{COMPONENT_NAME}.words"
+SENTENCE_STARTS_KEY = f"{COMPONENT_NAME}.sentence_starts"
 # Longest paragraph spaCy is allowed to tokenize; files are capped well below this on ingest.
 MAX_PARAGRAPH_CHARS = 50_000_000
 
@@ -70,19 +73,44 @@ def sentence_rules() -> SentenceRules:
 def mark_sentence_starts(doc: Doc) -> Doc:
     """Set `is_sent_start` on every token, so spaCy's `doc.sents` follows the news rules; each
     token's text and space are read from one array, and only words that may end a sentence are
-    looked at further."""
+    looked at further. The words and the sentence starts are left in `doc.user_data` for the
+    rules that read the doc next (`token_words`, `sentence_starts`)."""
     rules = sentence_rules()
     orths, spaces = doc.to_array([ORTH, SPACY]).reshape(-1, 2).T.tolist()
     words = token_strings(orths, doc.vocab.strings)
-    # One array for all tokens: 1 starts a sentence, -1 does not (spaCy reads it as uint64).
-    starts = numpy.full((len(doc), 1), -1, dtype="int64")
-    starts[:1] = 1
+    firsts = {0}
     for i in compress(count(), map(_may_end().__getitem__, words)):
         if _ends_sentence(words, spaces, i, rules):
             following = _after_closing_punctuation(words, spaces, i, rules)
             if following is not None and _starts_sentence(words, following):
-                starts[following] = 1
+                firsts.add(following)
+    first_tokens = sorted(firsts)[: len(doc)]  # an empty doc has no sentence
+    # One array for all tokens: 1 starts a sentence, -1 does not (spaCy reads it as uint64).
+    starts = numpy.full((len(doc), 1), -1, dtype="int64")
+    starts[first_tokens] = 1
+    doc.user_data[WORDS_KEY], doc.user_data[SENTENCE_STARTS_KEY] = words, first_tokens
     return doc.from_array([SENT_START], starts.astype("uint64"))
+
+
+def token_words(doc: Doc) -> list[str]:
+    """Each token's text, as the component left it (read from the doc if another pipeline made it); read-only."""
+    words = doc.user_data.get(WORDS_KEY)
+    return token_strings(doc.to_array(ORTH).tolist(), doc.vocab.strings) if words is None else words
+
+
+def sentence_starts(doc: Doc) -> list[int]:
+    """The first token of each sentence, as `doc.sents` gives them: as the component left them, else
+    read from one array instead of through a Span per sentence (the doc must have its sentence
+    starts set, as `doc.sents` requires); read-only."""
+    starts = doc.user_data.get(SENTENCE_STARTS_KEY)
+    if starts is not None:
+        return starts
+    if not doc.has_annotation("SENT_START"):
+        raise ValueError("the doc has no sentence boundaries")
+    if not len(doc):
+        return []
+    flags = doc.to_array(SENT_START)
+    return [0, *(numpy.flatnonzero(flags[1:] == 1) + 1).tolist()]
 
 
 class _Strings(dict[int, str]):

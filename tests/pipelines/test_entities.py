@@ -20,7 +20,6 @@ from pipelines.entities import (
     _date_patterns,
     _may_hold_dates,
     _memo,
-    _sentence_starts,
     load_model,
     recognize,
     token_spans,
@@ -396,14 +395,6 @@ def test_the_date_prefilter_never_skips_a_paragraph_the_matcher_finds_dates_in(t
     doc = sentence_pipeline()(text)
     assert _date_matcher()(doc)
     assert _may_hold_dates(doc)
-
-
-@pytest.mark.parametrize(
-    "text", ["", "One.", 'Talks ended. "Good," he said. The U.S. envoy left! Rebels, 45, stayed', "no capitals here"]
-)
-def test_sentence_starts_are_those_of_doc_sents(text: str) -> None:
-    doc = sentence_pipeline()(text)
-    assert _sentence_starts(doc) == [sentence.start for sentence in doc.sents]
 
 
 @pytest.mark.parametrize(

@@ -6,8 +6,9 @@ import itertools
 from collections.abc import Callable
 
 import pytest
+from spacy.tokens import Doc
 
-from pipelines.sentences import Sentence
+from pipelines.sentences import Sentence, sentence_pipeline, sentence_starts, token_words
 from pipelines.text import CleanedArticle
 
 Analyse = Callable[[str], tuple[CleanedArticle, list[Sentence]]]
@@ -156,3 +157,16 @@ def test_hard_wrapped_sentence_spans_raw_newlines(analyse: Analyse) -> None:
 def test_article_without_text_has_no_sentences(analyse: Analyse) -> None:
     _, sentences = analyse(f"{TITLE}\n\n{TITLE}\n\nShare on Facebook\n")
     assert sentences == []
+
+
+@pytest.mark.parametrize(
+    "text", ["", "One.", 'Talks ended. "Good," he said. The U.S. envoy left! Rebels, 45, stayed', "no capitals here"]
+)
+def test_sentence_starts_and_words_are_those_of_the_doc(text: str) -> None:
+    """As the component leaves them, and as read from a doc that does not hold them."""
+    doc = sentence_pipeline()(text)
+    bare = Doc(doc.vocab).from_bytes(doc.to_bytes(exclude=["user_data"]))
+    for each in (doc, bare):
+        assert sentence_starts(each) == [sentence.start for sentence in doc.sents]
+        assert token_words(each) == [token.text for token in doc]
+    assert not bare.user_data

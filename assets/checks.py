@@ -1,20 +1,20 @@
 """Blocking checks on every run's partitions: a failure stops `news_duckdb` from being rebuilt,
 so readers keep the last good database.
 
-The checks run in three steps, each reading every table it needs once: the per-file checks after
-the files are processed, the entity checks after resolution, the event checks after coding
+The checks run in three steps, each reading every table it needs once: the per-file checks after the
+files are processed, the entity checks after resolution, the event checks after coding
 (`duckdb_matches_parquet` is a step of its own, after the rebuild). As a step each, the eight
 per-file checks read `documents` six times and `sentences` five times: 34 s of steps at 10,000
 files, against 10 s in one step. In that step, the checks themselves now take 2.4 s of CPU (7.6 s
 when `normalize_text` ran on every sentence): a sentence whose raw slice already is its text, and
-that text printable ASCII words one space apart (all but 6%), needs no normalizing, and mentions
-and events find their sentences' spans by Arrow lookups. The rest is reading: 2 s from the tables'
-snapshots, but after a run has rewritten every file, the step's first read of each table also
-writes its snapshot anew (about 38 s of CPU, DuckDB's threads included), for the steps after it.
-Python loops over the few columns a check compares; counts, lookups and repeats over whole corpus
-tables stay in Arrow.
-A step with a failed check stops everything downstream of any asset it checks, so a failed
-per-file check also skips resolution and coding, whose tables the database would not get anyway.
+that text printable ASCII words one space apart (all but 6%), needs no normalizing, and mentions and
+events find their sentences' spans by a sort and binary searches in numpy, not a dict of all
+sentences. The rest is reading: 2 s from the tables' snapshots, but after a run has rewritten every
+file, the step's first read of each table also writes its snapshot anew (about 38 s of CPU, DuckDB's
+threads included), for the steps after it. Python loops over the few columns a check compares;
+counts, lookups and repeats over whole corpus tables stay in Arrow. A step with a failed check stops
+everything downstream of any asset it checks, so a failed per-file check also skips resolution and
+coding, whose tables the database would not get anyway.
 
 The per-file checks read every row of the run's partitions, but are not themselves partitioned: a
 partitioned check records a row per partition in the instance, each holding the run's whole

@@ -993,25 +993,26 @@ def _recurring_unknown_names(docs: Sequence[Doc], found: Sequence[list[Mention]]
     Internet"), and no rule explains ("Scientology", "Twitter"): names of organizations, mostly."""
     counts: Counter[str] = Counter()
     mid_sentence: set[str] = set()
-    lower: Counter[str] = Counter()
-    after_the: Counter[str] = Counter()
     for doc, mentions in zip(docs, found, strict=True):
         memo = _memo(doc)
-        words, lowers = memo.words, memo.lowers
+        words = memo.words
         uncovered_at = _uncovered_capitalized_words(doc, mentions)
         uncovered = [words[i] for i in uncovered_at]
         sentence_starts = set(memo.sentence_starts)
         mid_sentence |= {words[i] for i in uncovered_at if i not in sentence_starts}
-        lower.update(compress(lowers, map(_LOWER_CASE_WORD.__getitem__, words)))
-        after_the.update(compress(words[1:], map("the".__eq__, lowers)))
         counts.update(
             word for word in uncovered if word.isalpha() and not word.isupper() and _names_nothing_known(word)
         )
-    return {
-        word
-        for word, n in counts.items()
-        if n >= RECURRING_NAME_MIN and word in mid_sentence and lower[word.lower()] < n and after_the[word] * 2 < n
-    }
+    recurring = {word: n for word, n in counts.items() if n >= RECURRING_NAME_MIN and word in mid_sentence}
+    if not recurring:
+        return set()  # most articles: the lower-case and "the" counts below are not needed
+    lower: Counter[str] = Counter()
+    after_the: Counter[str] = Counter()
+    for doc in docs:
+        words, lowers = _memo(doc).words, _memo(doc).lowers
+        lower.update(compress(lowers, map(_LOWER_CASE_WORD.__getitem__, words)))
+        after_the.update(compress(words[1:], map("the".__eq__, lowers)))
+    return {word for word, n in recurring.items() if lower[word.lower()] < n and after_the[word] * 2 < n}
 
 
 def _add_recurring_names(doc: Doc, mentions: list[Mention], recurring: set[str]) -> list[Mention]:
@@ -1030,9 +1031,11 @@ def _add_recurring_names(doc: Doc, mentions: list[Mention], recurring: set[str])
 def _is_sports_report(docs: Sequence[Doc], rule: Rules) -> bool:
     """A match report: many words only match reports use, and scores (not day ranges after a month)."""
     words = sum(sum(map(rule.sports_words.__contains__, _memo(doc).lowers)) for doc in docs)
+    if words < SPORTS_MIN_WORDS:
+        return False  # most articles: their scores need not be searched for
     texts = [_text(doc) for doc in docs]
     scores = sum(1 for text in texts for match in SCORE.finditer(text) if not _after_month(text, match.start()))
-    return words >= SPORTS_MIN_WORDS and scores >= SPORTS_MIN_SCORES
+    return scores >= SPORTS_MIN_SCORES
 
 
 def _after_month(text: str, index: int) -> bool:

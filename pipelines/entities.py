@@ -28,7 +28,7 @@ import spacy
 from spacy.attrs import IDX, SPACY
 from spacy.language import Language
 from spacy.lexeme import Lexeme
-from spacy.tokens import Doc, Span, Token
+from spacy.tokens import Doc, Token
 
 from pipelines.gazetteer import Entry, Gazetteer, Rules, gazetteer, is_common_word, rules
 from pipelines.sentences import WordCache, sentence_starts, token_words
@@ -94,6 +94,15 @@ class Mention:
     country_iso3: str | None = None
 
 
+class SentenceSpan(NamedTuple):
+    """A sentence's token range in its doc: all the rules read of a span of `doc.sents`, without
+    spaCy building a Span for each sentence."""
+
+    doc: Doc
+    start: int
+    end: int
+
+
 @dataclass(frozen=True)
 class _Piece:
     """A token range of a chunk and what it is: a name with a label, a title, or unknown."""
@@ -127,10 +136,10 @@ class _DocMemo:
         self.sentence_starts = sentence_starts(doc)
         self.countries_named: dict[tuple[int, str], bool] = {}
 
-    def sentences(self, doc: Doc) -> Iterator[Span]:
+    def sentences(self, doc: Doc) -> Iterator[SentenceSpan]:
         """The doc's sentences, as `doc.sents` gives them."""
         for start, end in pairwise([*self.sentence_starts, len(doc)]):
-            yield doc[start:end]
+            yield SentenceSpan(doc, start, end)
 
     def span_text(self, start: int, end: int) -> str:
         """The text of tokens start..end-1, as `doc[start:end].text`."""
@@ -215,7 +224,7 @@ def _expanded_span(doc: Doc, mention: Mention) -> tuple[int, int] | None:
     return None if span is None else (span.start, span.end)
 
 
-def sentence_spans(doc: Doc) -> Iterator[Span]:
+def sentence_spans(doc: Doc) -> Iterator[SentenceSpan]:
     """The doc's sentences, as `doc.sents` gives them, from the memo's sentence starts."""
     return _memo(doc).sentences(doc)
 
@@ -282,7 +291,7 @@ def _recognize_doc(doc: Doc, gaz: Gazetteer, rule: Rules) -> Iterator[Mention]:
                     yield mention
 
 
-def _is_title_case(sentence: Span) -> bool:
+def _is_title_case(sentence: SentenceSpan) -> bool:
     """Headline capitals ("Astana Hosts Preparatory Syria Peace Talks"): most of the sentence's
     ordinary English words, those that name nothing, are capitalized."""
     words = _memo(sentence.doc).words[sentence.start : sentence.end]
@@ -331,7 +340,7 @@ _LOWER_CASE_WORD = WordCache(lambda word: word.islower() and word.isalpha())
 _ORDINARY = WordCache(_is_ordinary_word)
 
 
-def _chunks(sentence: Span, rule: Rules) -> Iterator[tuple[int, int]]:
+def _chunks(sentence: SentenceSpan, rule: Rules) -> Iterator[tuple[int, int]]:
     """Token ranges of capitalized runs, with name particles ("al-", "de") and organization
     connectors ("of the") inside them; a sentence's first word only when it can be a name."""
     doc, start, end = sentence.doc, sentence.start, sentence.end

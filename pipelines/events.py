@@ -18,10 +18,10 @@ from functools import cache
 from importlib import resources
 from itertools import chain, compress, pairwise
 
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc
 
 from pipelines.dates import Anchor, ResolvedDate, resolve_date
-from pipelines.entities import Mention, sentence_spans, token_spans, token_texts
+from pipelines.entities import Mention, SentenceSpan, sentence_spans, token_spans, token_texts
 from pipelines.gazetteer import rules as entity_rules
 from pipelines.sentences import sentence_pipeline
 
@@ -307,7 +307,7 @@ class Paragraph:
         self.spans = sorted(token_spans(doc, mentions))
         self.starts = [start for start, _, _ in self.spans]
 
-    def mentions_in(self, span: Span) -> list[tuple[int, int, Mention]]:
+    def mentions_in(self, span: SentenceSpan) -> list[tuple[int, int, Mention]]:
         return self.spans[bisect_left(self.starts, span.start) : bisect_left(self.starts, span.end)]
 
 
@@ -332,7 +332,7 @@ def _is_state(mention: Mention) -> bool:
 class Sentence:
     """One sentence's tokens, mentions, noun phrases and triggers."""
 
-    def __init__(self, span: Span, paragraph: Paragraph, lex: EventLexicon, discourse: Discourse) -> None:
+    def __init__(self, span: SentenceSpan, paragraph: Paragraph, lex: EventLexicon, discourse: Discourse) -> None:
         self.span, self.lex, self.discourse = span, lex, discourse
         self.doc: Doc = span.doc
         self.lower, self.words, self.spaced = paragraph.lower, paragraph.words, paragraph.spaced

@@ -5,7 +5,7 @@ The checks run in three steps, each reading every table it needs once: the per-f
 files are processed, the entity checks after resolution, the event checks after coding
 (`duckdb_matches_parquet` is a step of its own, after the rebuild). As a step each, the eight
 per-file checks read `documents` six times and `sentences` five times: 34 s of steps at 10,000
-files, against 10 s in one step. In that step, the checks themselves now take 2.4 s of CPU (7.6 s
+files, against 10 s in one step. In that step, the checks themselves now take 3.3 s of CPU (8.5 s
 when `normalize_text` ran on every sentence): a sentence whose raw slice already is its text, and
 that text printable ASCII words one space apart (all but 6%), needs no normalizing, and mentions and
 events find their sentences' spans by a sort and binary searches in numpy, not a dict of all

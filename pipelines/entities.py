@@ -349,7 +349,7 @@ def _chunks(sentence: SentenceSpan, rule: Rules) -> Iterator[tuple[int, int]]:
     particles = map(rule.name_particles.__contains__, memo.lowers[start:end])
     after = start  # the token after the last chunk
     for i in compress(range(start, end), map(or_, memo.capitalized[start:end], particles)):
-        if i < after or not _starts_name(doc, i, end, rule) or (i == start and _is_ordinary_first_word(doc[i], rule)):
+        if i < after or not _starts_name(doc, i, end, rule) or (i == start and _is_ordinary_first_word(doc, i, rule)):
             continue
         after = i + 1
         while after < end:
@@ -370,31 +370,32 @@ def _starts_name(doc: Doc, i: int, end: int, rule: Rules) -> bool:
     return _particle_bridge(doc, i, end, rule) > 0
 
 
-def _is_ordinary_first_word(token: Token, rule: Rules) -> bool:
-    """A sentence's first word capitalized only because it comes first ("Recent", "Delegations"),
-    unless the capitalized run it starts ends in an organization word ("Civil Defense Authority")."""
-    text = token.text
+def _is_ordinary_first_word(doc: Doc, i: int, rule: Rules) -> bool:
+    """A sentence's first word (token i) capitalized only because it comes first ("Recent",
+    "Delegations"), unless the capitalized run it starts ends in an organization word ("Civil
+    Defense Authority")."""
+    memo = _memo(doc)
+    text = memo.words[i]
     if gazetteer().lookup(text) or text in gazetteer().given_names or text in rule.person_titles:
         return False
-    if _run_ends_in_organization_head(token, rule):
+    if _run_ends_in_organization_head(memo, i, rule):
         return False
-    if _gazetteer_piece(token.doc, token.i, _memo(token.doc).sentence_bounds(token.i)[1], gazetteer()) is not None:
+    if _gazetteer_piece(doc, i, memo.sentence_bounds(i)[1], gazetteer()) is not None:
         return False  # "New Zealand's Prime Minister"
-    nxt = token.nbor(1) if token.i + 1 < len(token.doc) else None
-    if nxt is not None and _is_capitalized(nxt) and nxt.text not in rule.not_names:
-        return is_common_word(text, SENTENCE_START_COMMON_ZIPF) and not _could_start_org(token, rule)
+    if i + 1 < len(memo.words) and memo.capitalized[i + 1] and memo.words[i + 1] not in rule.not_names:
+        return is_common_word(text, SENTENCE_START_COMMON_ZIPF) and not _could_start_org(text, rule)
     return is_common_word(text, SENTENCE_START_COMMON_ZIPF)
 
 
-def _run_ends_in_organization_head(token: Token, rule: Rules) -> bool:
-    doc, j = token.doc, token.i + 1
-    while j < len(doc) and _is_capitalized(doc[j]):
+def _run_ends_in_organization_head(memo: _DocMemo, i: int, rule: Rules) -> bool:
+    j = i + 1
+    while j < len(memo.words) and memo.capitalized[j]:
         j += 1
-    return j - token.i >= 2 and doc[j - 1].text in rule.organization_heads
+    return j - i >= 2 and memo.words[j - 1] in rule.organization_heads
 
 
-def _could_start_org(token: Token, rule: Rules) -> bool:
-    return token.text in rule.organization_starts or token.text in rule.portfolio_words
+def _could_start_org(word: str, rule: Rules) -> bool:
+    return word in rule.organization_starts or word in rule.portfolio_words
 
 
 def _particle_bridge(doc: Doc, i: int, end: int, rule: Rules) -> int:
@@ -603,6 +604,8 @@ def _pick_entry(entries: list[Entry], doc: Doc, start: int, end: int) -> Entry:
     """Among the things a name can be, prefer a country, then organizations and people named
     exactly, then nationalities, then a region where the words around say so ("province of Idlib"), then the place
     in a country the text names, then the most populous."""
+    if len(entries) == 1:
+        return entries[0]
     region = _says_region(doc, start, end)
     ranks = [
         (entry.kind != "country", LABEL_ORDER.get(entry.label, 4), (entry.subdivision is not None) != region)

@@ -12,6 +12,7 @@ from pipelines.documents import DocumentOutcome
 from pipelines.ingest import FileStamp, list_seed_files
 from warehouse.database import rebuild_database, recorded_seed_states, table_counts
 from warehouse.parquet import (
+    SnapshotStream,
     parquet_row_count,
     read_corpus_table,
     read_partitions,
@@ -63,9 +64,11 @@ class Warehouse(dg.ConfigurableResource):
         """Store outcomes as they come, STORE_BATCH files per commit, and hand each one on once it is
         stored: a commit per file would cost more than processing the file."""
         pending = iter(outcomes)
-        while batch := list(islice(pending, STORE_BATCH)):
-            replace_documents(self.root, _arrow_documents(batch))
-            yield from batch
+        with SnapshotStream(self.root) as snapshots:
+            while batch := list(islice(pending, STORE_BATCH)):
+                documents = _arrow_documents(batch)
+                snapshots.add(documents, replace_documents(self.root, documents))
+                yield from batch
 
     def store_corpus(self, data: dict[str, pa.Table]) -> None:
         """Replace the tables computed across all documents, together."""

@@ -206,3 +206,76 @@ def test_the_rebuild_clears_temporary_snapshots(five_documents: Path) -> None:
     assert not leftover.exists()
     with duckdb.connect(str(five_documents / "news.duckdb"), read_only=True) as con:
         assert con.execute("SELECT count(*) FROM sentences").fetchone() == (15,)
+
+
+def sentences(doc_id: str, n: int) -> pa.Table:
+    return arrow_table("sentences", sentence_rows(doc_id, n, word="r"))
+
+
+def store_in_batches(warehouse_dir: Path, batches: list[list[tuple[str, int]]], fail_after: int | None = None) -> None:
+    """Store documents' sentences (doc id, sentence count) batch by batch as a run does, streaming
+    the snapshots; raise after `fail_after` batches."""
+    with parquet.SnapshotStream(warehouse_dir) as snapshots:
+        for number, batch in enumerate(batches):
+            if number == fail_after:
+                raise RuntimeError("the run failed")
+            documents = {
+                doc_id: {"sentences": arrow_table("sentences", sentence_rows(doc_id, n, word="r"))}
+                for doc_id, n in batch
+            }
+            snapshots.add(documents, parquet.replace_documents(warehouse_dir, documents))
+
+
+@pytest.fixture
+def small_slack(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A run of more than two documents streams its snapshots; a read rewrites one only past 100 changes."""
+    monkeypatch.setattr(parquet, "SNAPSHOT_SLACK", 2)
+
+
+@pytest.fixture
+def no_small_file_reads(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Reading any per-document file fails the test: every row must come from the snapshot."""
+
+    def refuse(paths: list[str], schema: pa.Schema) -> tuple[pa.Table, list[int]]:
+        if paths:
+            raise AssertionError(f"read {len(paths)} files instead of the snapshot")
+        return schema.empty_table(), []
+
+    return lambda: monkeypatch.setattr(parquet, "_read_files", refuse)
+
+
+def test_a_run_storing_many_documents_leaves_a_snapshot_that_holds_them(
+    warehouse_dir: Path, small_slack: None, no_small_file_reads
+) -> None:
+    store_in_batches(warehouse_dir, [[("z9", 2), ("b2", 3)], [("m5", 1)], [("a1", 4), ("q7", 0)]])
+    assert sorted(held_ids(warehouse_dir, "sentences")) == ["a1", "b2", "m5", "z9"]  # q7 has no rows, no file
+    expected = direct_read(warehouse_dir, "sentences")
+    no_small_file_reads()
+    assert read_partitions(warehouse_dir, "sentences").equals(expected)
+    assert read_partitions(warehouse_dir, "sentences", {"m5", "z9"}).equals(
+        direct_read(warehouse_dir, "sentences", {"m5", "z9"})
+    )
+    assert parquet_row_count(warehouse_dir, "sentences") == 10
+
+
+def test_a_streamed_snapshot_keeps_the_unchanged_files_the_old_one_held(
+    five_documents: Path, small_slack: None, no_small_file_reads
+) -> None:
+    partition_path(five_documents, "sentences", "d4").unlink()
+    store_in_batches(five_documents, [[("b2", 1), ("x8", 2)], [("y9", 3)]])
+    assert sorted(held_ids(five_documents, "sentences")) == ["a1", "b2", "c3", "e5", "x8", "y9"]
+    expected = direct_read(five_documents, "sentences")
+    no_small_file_reads()
+    assert read_partitions(five_documents, "sentences").equals(expected)
+
+
+def test_a_run_of_few_documents_or_one_that_fails_leaves_the_snapshot_as_it_was(
+    five_documents: Path, small_slack: None
+) -> None:
+    before = snapshot_path(five_documents, "sentences").read_bytes()
+    store_in_batches(five_documents, [[("b2", 1), ("x8", 2)]])
+    with pytest.raises(RuntimeError, match="the run failed"):
+        store_in_batches(five_documents, [[("c3", 1), ("x8", 1), ("y9", 3)], [("z9", 1)]], fail_after=1)
+    assert snapshot_path(five_documents, "sentences").read_bytes() == before
+    assert not [path for path in snapshot_path(five_documents, "sentences").parent.iterdir() if ".tmp-" in path.name]
+    assert read_partitions(five_documents, "sentences").equals(direct_read(five_documents, "sentences"))

@@ -30,6 +30,7 @@ COMPONENT_NAME = "news_sentence_boundaries"
 # Where the component leaves each token's text and the sentence starts in `doc.user_data`.
 WORDS_KEY = f"{COMPONENT_NAME}.words"
 SENTENCE_STARTS_KEY = f"{COMPONENT_NAME}.sentence_starts"
+NOT_A_START = 2**64 - 1  # SENT_START -1 in uint64
 # Longest paragraph spaCy is allowed to tokenize; files are capped well below this on ingest.
 MAX_PARAGRAPH_CHARS = 50_000_000
 
@@ -85,11 +86,12 @@ def mark_sentence_starts(doc: Doc) -> Doc:
             if following is not None and _starts_sentence(words, following):
                 firsts.add(following)
     first_tokens = sorted(firsts)[: len(doc)]  # an empty doc has no sentence
-    # One array for all tokens: 1 starts a sentence, -1 does not (spaCy reads it as uint64).
-    starts = numpy.full((len(doc), 1), -1, dtype="int64")
-    starts[first_tokens] = 1
+    # One flag per token: 1 starts a sentence, -1 (as spaCy reads it, in uint64) does not.
+    starts = [NOT_A_START] * len(doc)
+    for first in first_tokens:
+        starts[first] = 1
     doc.user_data[WORDS_KEY], doc.user_data[SENTENCE_STARTS_KEY] = words, first_tokens
-    return doc.from_array([SENT_START], starts.astype("uint64"))
+    return doc.from_array([SENT_START], numpy.array(starts, dtype="uint64").reshape(-1, 1))
 
 
 def token_words(doc: Doc) -> list[str]:

@@ -64,10 +64,13 @@ def run_everything(every_file: bool = False) -> int:
 
 def _changed_keys(seeds: SeedsFolder, warehouse: Warehouse, files: dict[str, FileStamp], keys: list[str]) -> set[str]:
     """The partitions whose file the warehouse does not hold as it is now, judged as the sensor
-    judges them: by size and mtime, and by content only when those differ."""
+    judges them: by size and mtime, and by content only when those differ. A file the warehouse
+    never took is new without reading it (the sensor hashes it for its cursor; a run keeps none)."""
     recorded = warehouse.recorded_seed_states()
     fingerprint = partial(content_fingerprint, seeds.root, max_bytes=seeds.max_bytes)
-    return find_seed_changes(files, keys, {}, recorded, fingerprint).to_process
+    taken = {seed_file: stamp for seed_file, stamp in files.items() if seed_file in recorded}
+    new = {partition_key_for(seed_file) for seed_file in files.keys() - taken.keys()}
+    return new | find_seed_changes(taken, keys, {}, recorded, fingerprint).to_process
 
 
 def _span_to_process(keys: list[str], changed: set[str]) -> list[str]:

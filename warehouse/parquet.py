@@ -59,6 +59,9 @@ SNAPSHOT_GROUP_BYTES = 8 << 20
 # Changed files a read may take from their own folder before it writes the snapshot anew: 256 of
 # them cost about 0.1 s more in one scan, rewriting a snapshot of 10,000 documents 0.3-0.5 s.
 SNAPSHOT_SLACK = 256
+# What reading or writing a snapshot may fail with; a snapshot only ever makes reading faster, so a
+# failure costs speed, never a run.
+SNAPSHOT_FAILURES = (OSError, ValueError, KeyError, TypeError, pa.ArrowException)
 # Slices of files' rows a read joins without copying them into one chunk: loading or writing
 # thousands of chunks costs ten times more than copying their rows once.
 MAX_PIECES = 64
@@ -377,7 +380,7 @@ def _open_snapshot(warehouse_dir: Path, table: str) -> _Snapshot:
         snapshot = _snapshot_of(entries, starts, file.read_row_groups)
         held_rows = sum(rows for _, _, rows in snapshot.held.values())
         fits = file.schema_arrow.equals(tables()[table].arrow_schema) and held_rows == file.metadata.num_rows
-    except (OSError, ValueError, KeyError, TypeError, pa.ArrowException):
+    except SNAPSHOT_FAILURES:
         return _NO_SNAPSHOT
     return snapshot if fits else _NO_SNAPSHOT
 
@@ -447,6 +450,7 @@ class SnapshotStream:
         self.documents = 0
         self.writers: dict[str, tuple[str, pq.ParquetWriter]] = {}
         self.entries: dict[str, list[list]] = {table: [] for table in PARTITIONED_TABLES}
+        self.failed = False
 
     def __enter__(self) -> SnapshotStream:
         return self
@@ -460,11 +464,17 @@ class SnapshotStream:
     def add(self, documents: dict[str, dict[str, pa.Table]], stamps: dict[str, dict[str, Stamp]]) -> None:
         """Documents just stored (partition id → table → rows) and their files' stamps (table →
         partition id → stamp, as `replace_documents` returns them)."""
+        if self.failed:
+            return
         self.held.append((documents, stamps))
         self.documents += len(documents)
         if self.documents > SNAPSHOT_SLACK:
-            for batch in self.held:
-                self._write(*batch)
+            try:
+                for batch in self.held:
+                    self._write(*batch)
+            except SNAPSHOT_FAILURES:
+                self._abandon()
+                self.failed = True
             self.held.clear()
 
     def _write(self, documents: dict[str, dict[str, pa.Table]], stamps: dict[str, dict[str, Stamp]]) -> None:
@@ -496,7 +506,7 @@ class SnapshotStream:
                 writer.close()
                 fsync_path(temporary)
                 os.replace(temporary, snapshot_path(self.warehouse_dir, table))
-            except OSError:
+            except SNAPSHOT_FAILURES:
                 Path(temporary).unlink(missing_ok=True)
 
     def _keep_others(self, table: str, writer: pq.ParquetWriter) -> None:
@@ -510,9 +520,10 @@ class SnapshotStream:
 
     def _abandon(self) -> None:
         for temporary, writer in self.writers.values():
-            with contextlib.suppress(OSError, pa.ArrowException):
+            with contextlib.suppress(*SNAPSHOT_FAILURES):
                 writer.close()
             Path(temporary).unlink(missing_ok=True)
+        self.writers.clear()
 
 
 def _unchanged(snapshot: _Snapshot, stamps: dict[str, Stamp]) -> dict[str, tuple[int, int]]:

@@ -279,3 +279,11 @@ def test_a_run_of_few_documents_or_one_that_fails_leaves_the_snapshot_as_it_was(
     assert snapshot_path(five_documents, "sentences").read_bytes() == before
     assert not [path for path in snapshot_path(five_documents, "sentences").parent.iterdir() if ".tmp-" in path.name]
     assert read_partitions(five_documents, "sentences").equals(direct_read(five_documents, "sentences"))
+
+
+def test_snapshots_that_cannot_be_streamed_only_cost_speed(five_documents: Path, small_slack: None) -> None:
+    shutil.rmtree(snapshot_path(five_documents, "sentences").parent)
+    snapshot_path(five_documents, "sentences").parent.write_text("a file where the folder should be")
+    store_in_batches(five_documents, [[("b2", 1), ("x8", 2), ("y9", 3)], [("z9", 1)]])
+    assert sorted(partition_ids(five_documents, "sentences")) == ["a1", "b2", "c3", "d4", "e5", "x8", "y9", "z9"]
+    assert read_partitions(five_documents, "sentences").equals(direct_read(five_documents, "sentences"))

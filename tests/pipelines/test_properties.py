@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pipelines.sentences import split_sentences
-from pipelines.text import clean_article, cleaning_rules, lineage_violations, normalize_text
+from pipelines.text import _needs_normalizing, clean_article, cleaning_rules, lineage_violations, normalize_text
 
 # Decoded files never hold lone surrogates (strict UTF-8/16/32 refuse them), so neither do these.
 ANY_CHAR = st.characters(codec="utf-8")
@@ -89,6 +89,13 @@ def test_clean_text_holds_no_replaced_characters(raw: str) -> None:
     assert "\r" not in clean
     assert not set(cleaning_rules().replacements) & set(clean)
     assert "   " not in clean
+
+
+@PROPERTY_SETTINGS
+@given(NEWSLIKE_TEXT, st.integers(0, 400), st.integers(0, 400))
+def test_text_said_clean_as_it_is_holds_nothing_to_normalize(raw: str, start: int, end: int) -> None:
+    if not _needs_normalizing(raw, start, end):
+        assert cleaning_rules().normalizable.search(raw, start, end) is None
 
 
 @PROPERTY_SETTINGS

@@ -70,6 +70,8 @@ MAX_PIECES = 64
 WRITE_BUFFER = 1 << 20
 # How a corpus table's file (and a table's schema file) is written.
 CORPUS_FILE_OPTIONS: dict[str, object] = {"compression": "zstd"}
+# How a table's snapshot is written, by a reader or by a run as it stores.
+SNAPSHOT_FILE_OPTIONS: dict[str, object] = {"compression": "zstd"}
 # How a document's file of one table is written. It holds a few KB of rows, and each column costs
 # the writer about as much as its values: no statistics (no reader filters these files by them, and
 # a text's minimum and maximum are the text, which doubled the file), no dictionary (the columns hold
@@ -269,9 +271,14 @@ def finish_interrupted_commits(warehouse_dir: Path) -> None:
 
 
 def corpus_path(warehouse_dir: Path, table: str) -> Path:
+    return Path(warehouse_dir) / _corpus_file(table)
+
+
+def _corpus_file(table: str) -> str:
+    """A corpus table's file as a commit record names it; a per-document table has none."""
     if table not in CORPUS_TABLES:
         raise ValueError(f"{table} is written per document, not for the whole corpus")
-    return table_dir(warehouse_dir, table) / CORPUS_FILE
+    return _in_table(table, CORPUS_FILE)
 
 
 def replace_corpus_tables(warehouse_dir: Path, rows: dict[str, pa.Table]) -> None:
@@ -279,10 +286,7 @@ def replace_corpus_tables(warehouse_dir: Path, rows: dict[str, pa.Table]) -> Non
     of them new and others old (an empty table deletes its file). Columns the schema lacks are left out."""
     schemas = {table: tables()[table].arrow_schema for table in rows}
     files = {
-        corpus_path(warehouse_dir, table).relative_to(warehouse_dir).as_posix(): data.select(schemas[table].names).cast(
-            schemas[table]
-        )
-        for table, data in rows.items()
+        _corpus_file(table): data.select(schemas[table].names).cast(schemas[table]) for table, data in rows.items()
     }
     with warehouse_lock(warehouse_dir):
         _commit_files(warehouse_dir, "corpus", files, CORPUS_FILE_OPTIONS)
@@ -404,7 +408,7 @@ def _refresh(warehouse_dir: Path, table: str, snapshot: _Snapshot, stamps: dict[
 def _write_snapshot(path: Path, rows: pa.Table, entries: list[list]) -> None:
     """Rows in row groups of about SNAPSHOT_GROUP_BYTES, with the files they come from in the footer."""
     group_rows = max(1, rows.num_rows * SNAPSHOT_GROUP_BYTES // max(1, rows.nbytes))
-    with pq.ParquetWriter(path, rows.schema, compression="zstd") as writer:
+    with pq.ParquetWriter(path, rows.schema, **SNAPSHOT_FILE_OPTIONS) as writer:
         writer.write_table(rows, row_group_size=group_rows)
         writer.add_key_value_metadata({SNAPSHOT_KEY: json.dumps(entries)})
 
@@ -446,7 +450,8 @@ class SnapshotStream:
 
     def __init__(self, warehouse_dir: Path) -> None:
         self.warehouse_dir = Path(warehouse_dir)
-        self.held: list[tuple[dict[str, dict[str, pa.Table]], dict[str, dict[str, Stamp]]]] = []
+        # Batches stored before the run passed SNAPSHOT_SLACK documents, not yet in a snapshot.
+        self.unwritten: list[tuple[dict[str, dict[str, pa.Table]], dict[str, dict[str, Stamp]]]] = []
         self.documents = 0
         self.writers: dict[str, tuple[str, pq.ParquetWriter]] = {}
         self.entries: dict[str, list[list]] = {table: [] for table in PARTITIONED_TABLES}
@@ -466,16 +471,16 @@ class SnapshotStream:
         partition id → stamp, as `replace_documents` returns them)."""
         if self.failed:
             return
-        self.held.append((documents, stamps))
+        self.unwritten.append((documents, stamps))
         self.documents += len(documents)
         if self.documents > SNAPSHOT_SLACK:
             try:
-                for batch in self.held:
+                for batch in self.unwritten:
                     self._write(*batch)
             except SNAPSHOT_FAILURES:
                 self._abandon()
                 self.failed = True
-            self.held.clear()
+            self.unwritten.clear()
 
     def _write(self, documents: dict[str, dict[str, pa.Table]], stamps: dict[str, dict[str, Stamp]]) -> None:
         for table in PARTITIONED_TABLES:
@@ -491,7 +496,7 @@ class SnapshotStream:
             temporary = _temporary_path(path, uuid.uuid4().hex)
             self.writers[table] = (
                 temporary,
-                pq.ParquetWriter(temporary, tables()[table].arrow_schema, compression="zstd"),
+                pq.ParquetWriter(temporary, tables()[table].arrow_schema, **SNAPSHOT_FILE_OPTIONS),
             )
         return self.writers[table][1]
 

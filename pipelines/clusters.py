@@ -34,8 +34,6 @@ from collections import Counter, defaultdict
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
-from itertools import groupby
-from operator import itemgetter
 from typing import Any
 
 import pyarrow as pa
@@ -168,12 +166,11 @@ def code_event_tables(
 
 
 def _reports(events: pa.Table, places: list[str | None], actors: Actors) -> Reports:
-    """What clustering reads of the events (in their order), with their places as entities; the
-    participants come grouped by event, in event order."""
-    participants = {
-        position: tuple(sorted({entity_id for _, entity_id, _ in keys}))
-        for position, keys in groupby(actors, key=itemgetter(0))
-    }
+    """What clustering reads of the events (in their order), with their places as entities."""
+    entity_ids: defaultdict[int, set[str]] = defaultdict(set)
+    for position, entity_id, _ in actors:
+        entity_ids[position].add(entity_id)
+    participants = {position: tuple(sorted(ids)) for position, ids in entity_ids.items()}
     types, modalities = events["event_type"].to_pylist(), events["modality"].to_pylist()
     return Reports(
         event_ids=events["event_id"].to_pylist(),

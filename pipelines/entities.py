@@ -132,7 +132,7 @@ class _DocMemo:
         self.spaced = list(map(bool, spaces))
         # As `doc.text` joins them: each token's text and a space where one follows it.
         self.text = "".join(map(add, self.words, map(_SPACE.__getitem__, spaces)))
-        self.capitalized = _capitals(self.words)
+        self.capitalized = list(map(_CAPITALIZED.__getitem__, self.words))  # `_is_capitalized_word` of each
         self.sentence_starts = sentence_starts(doc)
         self.countries_named: dict[tuple[int, str], bool] = {}
 
@@ -171,11 +171,6 @@ class _DocMemo:
 
 
 _SPACE = ("", " ")
-
-
-def _capitals(words: list[str]) -> list[bool]:
-    """Whether each word is capitalized (`_is_capitalized_word`)."""
-    return list(map(_CAPITALIZED.__getitem__, words))
 
 
 _MEMOS: WeakKeyDictionary[Doc, _DocMemo] = WeakKeyDictionary()
@@ -963,8 +958,9 @@ def _add_known_surnames(doc: Doc, mentions: list[Mention], people: dict[str, Men
     taken = _covered_chars(text, mentions)
     added = []
     for i in compress(count(), map(people.__contains__, memo.words)):
-        word, char_start, person = memo.words[i], memo.char_starts[i], people[memo.words[i]]
-        if _is_capitalized_word(word) and not taken[char_start]:
+        word, char_start = memo.words[i], memo.char_starts[i]
+        if memo.capitalized[i] and not taken[char_start]:
+            person = people[word]
             added.append(
                 Mention(
                     char_start,

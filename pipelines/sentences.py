@@ -79,13 +79,13 @@ def mark_sentence_starts(doc: Doc) -> Doc:
     rules = sentence_rules()
     orths, spaces = doc.to_array([ORTH, SPACY]).reshape(-1, 2).T.tolist()
     words = token_strings(orths, doc.vocab.strings)
-    firsts = {0}
+    firsts = {0} if len(doc) else set()  # an empty doc has no sentence
     for i in compress(count(), map(_may_end().__getitem__, words)):
         if _ends_sentence(words, spaces, i, rules):
             following = _after_closing_punctuation(words, spaces, i, rules)
             if following is not None and _starts_sentence(words, following):
                 firsts.add(following)
-    first_tokens = sorted(firsts)[: len(doc)]  # an empty doc has no sentence
+    first_tokens = sorted(firsts)
     # One flag per token: 1 starts a sentence, -1 (as spaCy reads it, in uint64) does not.
     starts = [NOT_A_START] * len(doc)
     for first in first_tokens:

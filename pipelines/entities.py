@@ -548,7 +548,7 @@ def _surface_prefix_tokens(memo: _DocMemo, k: int, most: int, gaz: Gazetteer) ->
 
 
 @cache
-def _surface_beginnings(gaz: Gazetteer) -> WordCache[bool]:
+def _surface_beginnings(gaz: Gazetteer) -> WordCache[str, bool]:
     """Whether a text begins some surface form of the gazetteer, answered once per text."""
     return WordCache(partial(_begins_some, sorted(gaz.entries)))
 

@@ -345,19 +345,43 @@ def snapshot_path(warehouse_dir: Path, table: str) -> Path:
 def _stamps(warehouse_dir: Path, table: str, ids: Iterable[str]) -> dict[str, Stamp]:
     """The stamp of each of the partitions' files that exists, in id order. Taken before the file
     is read, so a file replaced in between is only read again next time."""
-    stamps = {}
-    for partition_id, path in _partition_files(warehouse_dir, table, ids).items():
-        with contextlib.suppress(FileNotFoundError):
-            status = os.stat(path)
-            stamps[partition_id] = (status.st_size, status.st_mtime_ns, status.st_ino)
-    return stamps
+    names = {partition_id: _file_name(partition_id) for partition_id in sorted(ids)}
+    return _folder_stamps(table_dir(warehouse_dir, table), lambda _: names)
 
 
 def file_stamps(warehouse_dir: Path, table: str) -> dict[str, Stamp]:
     """The stamp of each data file of a table: partition id → stamp, or CORPUS_ID → the corpus file's."""
     if table in CORPUS_TABLES:
         return _stamps(warehouse_dir, table, [CORPUS_ID])  # corpus.parquet, where partitions would be
-    return _stamps(warehouse_dir, table, partition_ids(warehouse_dir, table))
+    return _folder_stamps(table_dir(warehouse_dir, table), _partition_names)
+
+
+def _partition_names(folder: int) -> dict[str, str]:
+    """Partition id → file name of each partition file in the open folder, in id order: what
+    `partition_ids` lists, without a Path for each of 10,000 files."""
+    names = {name.removesuffix(SUFFIX): name for name in os.listdir(folder) if name.endswith(SUFFIX)}
+    return {stem: names[stem] for stem in sorted(names) if stem.isalnum()}
+
+
+def _folder_stamps(folder: Path, names: Callable[[int], dict[str, str]]) -> dict[str, Stamp]:
+    """The stamp of each file `names` gives for the open folder (key → file name) that exists, in
+    its order; none when the folder is missing. Each file is stat'ed by its name in the open folder,
+    which at 10,000 files takes half the time of stat'ing its whole path."""
+    try:
+        descriptor = os.open(folder, os.O_RDONLY)
+    except FileNotFoundError:
+        return {}
+    stamps = {}
+    try:
+        for key, name in names(descriptor).items():
+            try:
+                status = os.stat(name, dir_fd=descriptor)
+            except FileNotFoundError:
+                continue
+            stamps[key] = (status.st_size, status.st_mtime_ns, status.st_ino)
+    finally:
+        os.close(descriptor)
+    return stamps
 
 
 def _snapshot_of(entries: list[list], starts: list[int], read_groups: Callable[[list[int]], pa.Table]) -> _Snapshot:
@@ -597,7 +621,7 @@ def parquet_row_count(warehouse_dir: Path, table: str) -> int:
     the table's snapshot when it holds the file as it is now, any other file's from its footer."""
     if table in CORPUS_TABLES:
         return sum(pq.ParquetFile(path).metadata.num_rows for path in table_files(warehouse_dir, table))
-    stamps = _stamps(warehouse_dir, table, partition_ids(warehouse_dir, table))
+    stamps = file_stamps(warehouse_dir, table)
     held = _unchanged(_open_snapshot(warehouse_dir, table), stamps)
     others = _partition_files(warehouse_dir, table, set(stamps) - held.keys()).values()
     return sum(rows for _, rows in held.values()) + sum(pq.ParquetFile(path).metadata.num_rows for path in others)

@@ -1,5 +1,6 @@
 """Parquet partition files: atomic replacement, deletion, pruning and the schema files."""
 
+import os
 from pathlib import Path
 
 import duckdb
@@ -8,11 +9,13 @@ import pytest
 
 from warehouse.parquet import (
     SCHEMA_FILE,
+    file_stamps,
     parquet_row_count,
     partition_ids,
     partition_path,
     prune_partitions,
     read_partitions,
+    replace_corpus_tables,
     replace_document,
     write_partition,
     write_schema_files,
@@ -78,6 +81,30 @@ def test_row_count_comes_from_the_footers(warehouse_dir: Path) -> None:
     write_partition(warehouse_dir, "sentences", "a1", arrow_table("sentences", sentence_rows("a1", 4)))
     write_partition(warehouse_dir, "sentences", "b2", arrow_table("sentences", sentence_rows("b2", 3)))
     assert parquet_row_count(warehouse_dir, "sentences") == 7
+
+
+def test_file_stamps_are_each_partition_files_size_mtime_and_inode_in_id_order(warehouse_dir: Path) -> None:
+    for doc_id in ("b2", "a1", "c3"):
+        write_partition(warehouse_dir, "sentences", doc_id, arrow_table("sentences", sentence_rows(doc_id, 2)))
+    write_schema_files(warehouse_dir)
+    folder = partition_path(warehouse_dir, "sentences", "a1").parent
+    (folder / "d4.parquet.tmp-0f").write_bytes(b"")  # a killed writer's, and a file of no partition
+    (folder / "notes.txt").write_text("not a partition")
+    stamps = file_stamps(warehouse_dir, "sentences")
+    assert list(stamps) == ["a1", "b2", "c3"] == sorted(partition_ids(warehouse_dir, "sentences"))
+    for doc_id, stamp in stamps.items():
+        status = os.stat(partition_path(warehouse_dir, "sentences", doc_id))
+        assert stamp == (status.st_size, status.st_mtime_ns, status.st_ino)
+
+
+def test_file_stamps_of_a_corpus_table_and_of_missing_folders(warehouse_dir: Path) -> None:
+    assert file_stamps(warehouse_dir, "sentences") == file_stamps(warehouse_dir, "entities") == {}
+    replace_corpus_tables(warehouse_dir, {"entities": arrow_table("entities", [])})  # no rows: no file
+    assert file_stamps(warehouse_dir, "entities") == {}
+    rows = [{"entity_id": "E1", "name": "Aleppo", "label": "GPE", "n_mentions": 1, "n_documents": 1}]
+    replace_corpus_tables(warehouse_dir, {"entities": arrow_table("entities", rows)})
+    status = os.stat(warehouse_dir / "parquet" / "entities" / "corpus.parquet")
+    assert file_stamps(warehouse_dir, "entities") == {"corpus": (status.st_size, status.st_mtime_ns, status.st_ino)}
 
 
 def test_read_partitions_gives_the_wanted_files_in_id_order_and_each_file_in_its_row_order(warehouse_dir: Path) -> None:

@@ -269,3 +269,11 @@ def test_checks_that_cannot_read_their_rows_leave_the_others_their_results(
     passed = {evaluation.check_name: evaluation.passed for evaluation in result.get_asset_check_evaluations()}
     lineage = {"sentences_trace_to_raw_text", "mentions_trace_to_raw_text", "events_trace_to_raw_text"}
     assert len(passed) == 10 and not lineage & passed.keys() and all(passed.values())
+
+
+def test_a_corpus_table_is_read_for_the_columns_its_checks_compare(seeds_warehouse: Path, tmp_path: Path) -> None:
+    rows = checks.Rows(Warehouse(path=str(seeds_warehouse)))
+    for table, names in checks.CHECKED_COLUMNS.items():
+        assert rows[table].column_names == list(names)
+        assert rows[table].num_rows == pq.read_metadata(corpus_path(seeds_warehouse, table)).num_rows > 0
+    assert checks.Rows(Warehouse(path=str(tmp_path)))["entities"].num_rows == 0  # no file: no rows

@@ -26,7 +26,9 @@ from assets.partitions import (
 from assets.resources import SeedsFolder, Warehouse
 from pipelines.ingest import FileStamp, content_fingerprint
 
-SENSOR_INTERVAL_SECONDS = 10
+# The daemon's shortest sensor loop: a tick over 10,000 unchanged files costs 0.3 s, and a new file
+# waits for the next tick before its run is requested.
+SENSOR_INTERVAL_SECONDS = 5
 
 # The state of a file: [size, mtime_ns, content fingerprint].
 FileState = list

@@ -1,6 +1,9 @@
 """What the benchmark runs in child processes, one probe per process so each one's memory is its own:
 `python -m bench.probes <probe> <args>`; each prints its figures with `bench.measure.report`."""
 
+import os
+import signal
+import subprocess
 import sys
 import time
 from collections import defaultdict
@@ -24,8 +27,14 @@ from bench.measure import median, report
 from pipelines import documents
 from pipelines.documents import DocumentOutcome
 from pipelines.ingest import list_seed_files
-from warehouse.database import connect_read_only
+from warehouse.database import connect_read_only, database_path
 
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+# How long the daemon may take to start, and a dropped file to become queryable, before the probe gives up.
+DAEMON_START_SECONDS, QUERYABLE_LIMIT_SECONDS = 120, 300
+# The daemons the sensor's runs need: the sensor's ticks and the run queue.
+DAEMONS_NEEDED = {"SENSOR", "QUEUED_RUN_COORDINATOR"}
+POLL_SECONDS = 0.1
 # Floor (a) writes the files' bytes in row groups of this many files.
 FLOOR_BATCH = 1000
 # The per-document stages: the functions of pipelines.documents each one times.
@@ -205,11 +214,79 @@ def incremental(seeds_dir: str, warehouse_dir: str, new_text: str, changed_text:
     report(figures)
 
 
+def with_daemon(seeds_dir: str, warehouse_dir: str, new_file: str, new_text: str) -> None:
+    """What `make ui` gives: `dagster-daemon` running (the sensor every SENSOR_INTERVAL_SECONDS, the
+    run queue, a process per run). One file is dropped in; seconds until its rows are queryable,
+    with when its run was requested, when its process started and when the run ended."""
+    seeds = Path(seeds_dir)
+    daemon = subprocess.Popen(
+        [str(Path(sys.executable).with_name("dagster-daemon")), "run", "-w", "workspace.yaml"],
+        cwd=PROJECT_ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+    )  # fmt: skip
+    try:
+        instance = dg.DagsterInstance.get()
+        _wait_for_daemons(instance, daemon)
+        (seeds / new_file).write_text(new_text, encoding="utf-8")
+        landed = time.time()
+        queryable = _wait_until_queryable(Path(warehouse_dir), new_file, landed) - landed
+        run = _run_after(instance, landed)
+        report({
+            "queryable": queryable,
+            "requested": run.create_timestamp.timestamp() - landed,
+            "started": run.start_time - landed,
+            "run": run.end_time - run.start_time,
+        })  # fmt: skip
+    finally:
+        os.killpg(daemon.pid, signal.SIGKILL)  # the daemon, its code server and any run process
+        daemon.wait()
+
+
+def _wait_for_daemons(instance: dg.DagsterInstance, daemon: subprocess.Popen) -> None:
+    """Until the sensor and run-queue daemons have each reported in since the daemon started."""
+    started = time.time()
+    while (
+        not {kind for kind, beat in instance.get_daemon_heartbeats().items() if beat.timestamp >= started}
+        >= DAEMONS_NEEDED
+    ):
+        if daemon.poll() is not None or time.time() - started > DAEMON_START_SECONDS:
+            raise RuntimeError("dagster-daemon did not start")
+        time.sleep(POLL_SECONDS)
+
+
+def _wait_until_queryable(warehouse_dir: Path, seed_file: str, since: float) -> float:
+    """The time the live news.duckdb first shows the file's document. A run swaps in a new file by
+    rename, so the database is only opened (read-only) when its inode has changed: opening it on
+    every poll would take a core from the run being measured."""
+    database, seen = database_path(warehouse_dir), None
+    while time.time() - since < QUERYABLE_LIMIT_SECONDS:
+        inode = database.stat().st_ino
+        if inode != seen:
+            seen = inode
+            with connect_read_only(warehouse_dir) as con:
+                if con.execute("SELECT count(*) FROM documents WHERE seed_file = ?", [seed_file]).fetchone()[0]:
+                    return time.time()
+        time.sleep(POLL_SECONDS)
+    raise RuntimeError(f"{seed_file} was not queryable {QUERYABLE_LIMIT_SECONDS} s after it landed")
+
+
+def _run_after(instance: dg.DagsterInstance, since: float) -> dg.RunRecord:
+    """The record of the first run created after `since`, once it has ended."""
+    while True:
+        records = [r for r in instance.get_run_records(limit=5) if r.create_timestamp.timestamp() >= since]
+        first = min(records, key=lambda r: r.create_timestamp, default=None)
+        if first is not None and first.end_time is not None:
+            return first
+        if time.time() - since > QUERYABLE_LIMIT_SECONDS:
+            raise RuntimeError("the sensor's run did not end")
+        time.sleep(POLL_SECONDS)
+
+
 PROBES: dict[str, Callable[..., None]] = {
     "floor-parquet": floor_parquet,
     "floor-tokenize": floor_tokenize,
     "stages": stages,
     "incremental": incremental,
+    "with-daemon": with_daemon,
 }
 
 if __name__ == "__main__":

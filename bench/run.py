@@ -4,8 +4,10 @@ generated articles, against the floors, in one table.
 Everything runs in a temporary folder (seeds, warehouse, Dagster instance), each measured part in
 its own child process so its peak RSS is its own: the floors, the per-document stages on one core,
 the end-to-end run (`newsevents run`, what `make run` does: one Dagster run over every partition),
-the sensor and `make run` on the built warehouse with one file added, changed and deleted, and the
-README's example queries, `warehouse/queries/*.sql` and every view, median of several runs each.
+the sensor and `make run` on the built warehouse with one file added, changed and deleted, one file
+added with `dagster-daemon` running (the sensor's ticks, the run queue and a process per run, as with
+`make ui`), and the README's example queries, `warehouse/queries/*.sql` and every view, median of
+several runs each.
 """
 
 import argparse
@@ -111,7 +113,7 @@ def run_benchmark(root: Path, args: argparse.Namespace) -> None:
 
     table.section(f"Incremental, on the {args.n}-article warehouse (sensor ticked and its runs executed in-process)")
     sources = seed_sources(PROJECT_ROOT / "seeds") + gum_sources(args.gum)
-    texts = [make_article(args.n + k, sources, name_pool(sources), args.seed) for k in (0, 1, 2)]
+    texts = [make_article(args.n + k, sources, name_pool(sources), args.seed) for k in (0, 1, 2, 3)]
     probe = python_module("bench.probes", "incremental", str(seeds), str(warehouse), *texts[:2], str(args.repeats))
     result = run_measured(probe, env=env).result
     table.line(f"idle tick over {result['files']} unchanged files (median)", f"{result['idle_tick']:.2f} s")
@@ -121,17 +123,25 @@ def run_benchmark(root: Path, args: argparse.Namespace) -> None:
             f"{change} one file: queryable after",
             f"{figures['queryable']:.2f} s (tick {figures['tick']:.2f} s, run {figures['run']:.2f} s)",
         )
-    table.line("  with `make ui`: + up to the sensor interval", f"{SENSOR_INTERVAL_SECONDS} s, + the run's launch")
     (seeds / article_name(args.n + 1)).write_text(texts[2], encoding="utf-8")
     again = run_measured([sys.executable, "-m", "assets.cli", "run"], env=env, cwd=PROJECT_ROOT)
     table.line("`make run` after one new file: queryable after", f"{again.seconds:.2f} s")
+    daemon = run_measured(
+        python_module("bench.probes", "with-daemon", str(seeds), str(warehouse), article_name(args.n + 2), texts[3]),
+        env=env,
+    ).result
+    table.line(
+        "with `dagster-daemon` running: queryable after",
+        f"{daemon['queryable']:.2f} s (run requested {daemon['requested']:.2f} s, "
+        f"started {daemon['started']:.2f} s, run {daemon['run']:.2f} s; sensor every {SENSOR_INTERVAL_SECONDS} s)",
+    )
 
     table.section(f"SQL on the {args.n}-article warehouse (median of {args.repeats} runs, read-only connection)")
     timings = _query_timings(warehouse, args.repeats)
     for name, ms in timings.items():
         table.line(name, f"{ms:.1f} ms")
 
-    _print_targets(args.n, full, ratio, result, timings)
+    _print_targets(args.n, full, ratio, result, daemon, timings)
 
 
 def _step_seconds(home: Path) -> dict[str, float]:
@@ -188,7 +198,9 @@ def _timed(work: Callable[[], object]) -> float:
     return (time.perf_counter() - started) * 1000
 
 
-def _print_targets(n: int, full: Measured, ratio: float, incremental: dict, timings: dict[str, float]) -> None:
+def _print_targets(
+    n: int, full: Measured, ratio: float, incremental: dict, daemon: dict, timings: dict[str, float]
+) -> None:
     add = incremental["add"]
     slowest = max(timings, key=timings.get)
     print(f"\nTargets (set for 10,000 articles on 2 cores; this run: {n} articles, {os.cpu_count()} cores)")
@@ -198,9 +210,9 @@ def _print_targets(n: int, full: Measured, ratio: float, incremental: dict, timi
         (f"peak RSS <= {TARGET_RSS_MB} MB (tree)", f"{full.tree_peak_mb:.0f} MB", full.tree_peak_mb <= TARGET_RSS_MB),
         (f"new file: pipeline work <= {TARGET_WORK} s", f"{add['queryable']:.1f} s", add["queryable"] <= TARGET_WORK),
         (
-            f"new file queryable <= {TARGET_QUERYABLE} s with the sensor",
-            f"{add['queryable'] + SENSOR_INTERVAL_SECONDS:.1f} s worst case",
-            add["queryable"] + SENSOR_INTERVAL_SECONDS <= TARGET_QUERYABLE,
+            f"new file queryable <= {TARGET_QUERYABLE} s with the daemon",
+            f"{daemon['queryable']:.1f} s",
+            daemon["queryable"] <= TARGET_QUERYABLE,
         ),
         (
             f"every query <= {TARGET_QUERY_MS} ms",

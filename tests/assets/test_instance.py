@@ -9,9 +9,11 @@ from pathlib import Path
 import dagster as dg
 import pytest
 from dagster._core.instance import InstanceRef
+from dagster._core.run_coordinator import QueuedRunCoordinator
 
 from assets.instance import (
     BATCH_SIZE_VARIABLE,
+    DEQUEUE_INTERVAL_SECONDS,
     BatchedSqliteEventLogStorage,
     event_log_storage,
     write_instance_settings,
@@ -38,6 +40,15 @@ def test_settings_file_loads_the_batched_event_log(tmp_path: Path, monkeypatch: 
         assert Path(storage._base_dir) == home / "history" / "runs"
         assert os.environ[BATCH_SIZE_VARIABLE] == "1000"
         assert not instance.telemetry_enabled
+
+
+def test_settings_file_has_the_daemon_start_queued_runs_within_a_second(tmp_path: Path) -> None:
+    home = tmp_path / "dagster_home"
+    write_instance_settings(home)
+    with dg.DagsterInstance.from_ref(InstanceRef.from_dir(str(home))) as instance:
+        coordinator = instance.run_coordinator
+        assert isinstance(coordinator, QueuedRunCoordinator)
+        assert coordinator.dequeue_interval_seconds == DEQUEUE_INTERVAL_SECONDS == 1
 
 
 def _recorded(instance: dg.DagsterInstance) -> dict[str, object]:

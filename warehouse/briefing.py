@@ -48,18 +48,36 @@ FROM shown t JOIN sources s USING (cluster_id)
 ORDER BY t.event_date NULLS LAST, t.event_type, t.cluster_id
 """
 
-# Entities by the real-world events (clusters) they took part in, as actor and as recipient.
+# Entities by the real-world events (clusters) they took part in, as actor and as recipient: each
+# entity's clusters (and its roles in each) once, then counted, and the sentences gathered for the
+# shown entities only. Three distinct counts per entity, and every entity's sentences, took 0.34 s
+# of CPU at 10,000 documents; this takes about 0.27.
 ACTORS_SQL = """
-SELECT a.entity_id, n.name, n.label,
-       count(DISTINCT e.cluster_id) AS n_events,
-       count(DISTINCT e.cluster_id) FILTER (WHERE a.role = 'actor') AS as_actor,
-       count(DISTINCT e.cluster_id) FILTER (WHERE a.role = 'recipient') AS as_recipient,
-       list(DISTINCT {'seed_file': d.seed_file, 'doc_id': e.doc_id, 'sentence_idx': e.sentence_idx}
-            ORDER BY {'seed_file': d.seed_file, 'doc_id': e.doc_id, 'sentence_idx': e.sentence_idx}) AS sources
-FROM event_actors a JOIN events e USING (event_id) JOIN entities n USING (entity_id) JOIN documents d USING (doc_id)
-GROUP BY ALL
-ORDER BY n_events DESC, n.name, a.entity_id
-LIMIT $limit
+WITH clusters AS (
+    SELECT a.entity_id, e.cluster_id, bool_or(a.role = 'actor') AS actor, bool_or(a.role = 'recipient') AS recipient
+    FROM event_actors a JOIN events e USING (event_id) SEMI JOIN documents USING (doc_id)
+    GROUP BY ALL
+),
+shown AS (
+    SELECT c.entity_id, n.name, n.label,
+           count(c.cluster_id) AS n_events,
+           count(c.cluster_id) FILTER (WHERE c.actor) AS as_actor,
+           count(c.cluster_id) FILTER (WHERE c.recipient) AS as_recipient
+    FROM clusters c JOIN entities n USING (entity_id)
+    GROUP BY ALL
+    ORDER BY n_events DESC, n.name, c.entity_id
+    LIMIT $limit
+),
+sources AS (
+    SELECT a.entity_id,
+           list(DISTINCT {'seed_file': d.seed_file, 'doc_id': e.doc_id, 'sentence_idx': e.sentence_idx}
+                ORDER BY {'seed_file': d.seed_file, 'doc_id': e.doc_id, 'sentence_idx': e.sentence_idx}) AS sources
+    FROM event_actors a JOIN events e USING (event_id) JOIN documents d USING (doc_id) SEMI JOIN shown USING (entity_id)
+    GROUP BY a.entity_id
+)
+SELECT t.*, s.sources
+FROM shown t JOIN sources s USING (entity_id)
+ORDER BY t.n_events DESC, t.name, t.entity_id
 """
 
 # Pairs of the given entities ($nodes) that took part in the same real-world event, with how often.
@@ -85,7 +103,8 @@ LIMIT $limit
 """
 
 # The sentences the page links to ($keys: doc_id, sentence_idx), with their document and the
-# triggers of the events read from them.
+# triggers of the events read from them. Documents and events are narrowed to the wanted keys before
+# the joins, which then hash a few thousand rows instead of every document's and event's.
 SENTENCES_SQL = """
 WITH wanted AS (SELECT DISTINCT * FROM (SELECT unnest($keys, recursive := true)))
 SELECT d.doc_id, d.seed_file, d.seed_sha256, s.sentence_idx, s.char_start, s.char_end,
@@ -94,8 +113,8 @@ SELECT d.doc_id, d.seed_file, d.seed_sha256, s.sentence_idx, s.char_start, s.cha
              'event_type': e.event_type} ORDER BY e.trigger_char_start, e.event_type) AS triggers
 FROM wanted
 JOIN sentences s USING (doc_id, sentence_idx)
-JOIN documents d USING (doc_id)
-JOIN events e USING (doc_id, sentence_idx)
+JOIN (SELECT * FROM documents SEMI JOIN wanted USING (doc_id)) d USING (doc_id)
+JOIN (SELECT * FROM events SEMI JOIN wanted USING (doc_id, sentence_idx)) e USING (doc_id, sentence_idx)
 GROUP BY ALL
 ORDER BY d.seed_file, s.sentence_idx
 """
@@ -191,6 +210,7 @@ def briefing_html(data: BriefingData, seeds_dir: Path) -> str:
     }
     figures = "{" + ",".join(f"{json.dumps(key)}:{plotly.io.to_json(fig)}" for key, fig in charts.items()) + "}"
     totals = data.totals
+    file_uris = _file_uris(seeds_dir, {row["seed_file"] for row in data.sentences})
     return PAGE.format(
         plotly_js=plotly.offline.get_plotlyjs(),
         figures=figures.replace("</", "<\\/"),
@@ -202,7 +222,7 @@ def briefing_html(data: BriefingData, seeds_dir: Path) -> str:
         timeline_rows="\n".join(_timeline_row(row) for row in data.timeline),
         actor_rows="\n".join(_actor_row(row) for row in data.actors),
         network_note=_cut_note(len(data.nodes), totals["participants"], "participants, the most active"),
-        sentence_rows="\n".join(_sentence_row(row, seeds_dir) for row in data.sentences),
+        sentence_rows="\n".join(_sentence_row(row, file_uris) for row in data.sentences),
     )
 
 
@@ -418,9 +438,24 @@ def _actor_row(row: Row) -> str:
     return _table_row(_actor_anchor(row["entity_id"]), cells)
 
 
-def _sentence_row(row: Row, seeds_dir: Path) -> str:
+def _file_uris(seeds_dir: Path, seed_files: set[str]) -> dict[str, str]:
+    """seed_file → the URI of its file, resolved as `Path.resolve` resolves it: each folder once, and
+    a file itself only when it is a symlink (resolving each sentence's whole path took 0.3 s)."""
+    folders: dict[Path, Path] = {}
+    uris = {}
+    for seed_file in seed_files:
+        path = seeds_dir / seed_file
+        if path.is_symlink():
+            uris[seed_file] = path.resolve().as_uri()
+        else:
+            folder = folders.get(path.parent) or folders.setdefault(path.parent, path.parent.resolve())
+            uris[seed_file] = (folder / path.name).as_uri()
+    return uris
+
+
+def _sentence_row(row: Row, file_uris: dict[str, str]) -> str:
     """A source sentence: its file (linked), hash and offsets, and its raw characters with triggers marked."""
-    file_link = _link((seeds_dir / row["seed_file"]).resolve().as_uri(), row["seed_file"])
+    file_link = _link(file_uris[row["seed_file"]], row["seed_file"])
     sha = row["seed_sha256"]
     cells = [
         file_link,

@@ -14,11 +14,32 @@ from urllib.parse import unquote, urlparse
 import duckdb
 import pytest
 
-from warehouse.briefing import MAX_NETWORK_NODES, MAX_TIMELINE_EVENTS, TOP_ACTORS, render_briefing
+from warehouse.briefing import (
+    ACTORS_SQL,
+    MAX_NETWORK_NODES,
+    MAX_TIMELINE_EVENTS,
+    TOP_ACTORS,
+    _file_uris,
+    _rows,
+    render_briefing,
+)
 from warehouse.database import DATABASE_FILE
 
 CHROMIUM = Path("/usr/bin/chromium")
 WINDOW = (1400, 2000)
+# The most active actors as ACTORS_SQL first read them, every entity's sentences gathered.
+EVERY_ENTITYS_SOURCES_SQL = """
+SELECT a.entity_id, n.name, n.label,
+       count(DISTINCT e.cluster_id) AS n_events,
+       count(DISTINCT e.cluster_id) FILTER (WHERE a.role = 'actor') AS as_actor,
+       count(DISTINCT e.cluster_id) FILTER (WHERE a.role = 'recipient') AS as_recipient,
+       list(DISTINCT {'seed_file': d.seed_file, 'doc_id': e.doc_id, 'sentence_idx': e.sentence_idx}
+            ORDER BY {'seed_file': d.seed_file, 'doc_id': e.doc_id, 'sentence_idx': e.sentence_idx}) AS sources
+FROM event_actors a JOIN events e USING (event_id) JOIN entities n USING (entity_id) JOIN documents d USING (doc_id)
+GROUP BY ALL
+ORDER BY n_events DESC, n.name, a.entity_id
+LIMIT $limit
+"""
 
 
 class Page(HTMLParser):
@@ -139,3 +160,26 @@ def test_the_screenshot_is_saved_in_the_warehouse_folder(briefing_warehouse: Pat
     png = (briefing_warehouse / "briefing.png").read_bytes()
     assert png[:8] == b"\x89PNG\r\n\x1a\n"
     assert struct.unpack(">II", png[16:24]) == WINDOW
+
+
+@pytest.mark.parametrize("limit", [1, 3, TOP_ACTORS, 1000])
+def test_the_shown_actors_sources_are_those_of_gathering_every_entitys(seeds_warehouse: Path, limit: int) -> None:
+    with duckdb.connect(str(seeds_warehouse / DATABASE_FILE), read_only=True) as con:
+        shown = _rows(con, ACTORS_SQL, limit=limit)
+        assert shown == _rows(con, EVERY_ENTITYS_SOURCES_SQL, limit=limit)
+    assert shown
+
+
+def test_file_links_are_the_files_resolved_symlinks_and_all(tmp_path: Path) -> None:
+    (tmp_path / "real" / "sub").mkdir(parents=True)
+    (tmp_path / "elsewhere").mkdir()
+    for name in ("a.txt", "sub/b.txt", "sub/target.txt"):
+        (tmp_path / "real" / name).write_text(name)
+    (tmp_path / "real" / "link.txt").symlink_to(tmp_path / "real" / "sub" / "target.txt")
+    (tmp_path / "real" / "sub" / "up.txt").symlink_to("../a.txt")
+    (tmp_path / "real" / "linked").symlink_to(tmp_path / "real" / "sub", target_is_directory=True)
+    (tmp_path / "seeds").symlink_to(tmp_path / "real", target_is_directory=True)
+    seed_files = {"a.txt", "sub/b.txt", "link.txt", "sub/up.txt", "linked/b.txt", "gone.txt", "sub/../a.txt"}
+    uris = _file_uris(tmp_path / "seeds", seed_files)
+    assert uris == {name: (tmp_path / "seeds" / name).resolve().as_uri() for name in seed_files}
+    assert uris["link.txt"].endswith("/real/sub/target.txt") and uris["linked/b.txt"].endswith("/real/sub/b.txt")

@@ -30,7 +30,7 @@ def coded_events(context: dg.AssetExecutionContext, warehouse: Warehouse):
     coded = code_event_tables(
         warehouse.read("event_candidates", current),
         warehouse.read("event_arguments", current),
-        warehouse.read("entity_mentions").select(["mention_id", "entity_id"]),
+        warehouse.read("entity_mentions", columns=["mention_id", "entity_id"]),
         entities,
     )
     warehouse.store_corpus({"events": coded.events, "event_actors": coded.actors})

@@ -1,7 +1,7 @@
 """Where the articles come from and where the warehouse goes, configured from the environment."""
 
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from itertools import islice
 from pathlib import Path
 
@@ -74,11 +74,13 @@ class Warehouse(dg.ConfigurableResource):
         """Replace the tables computed across all documents, together."""
         replace_corpus_tables(self.root, data)
 
-    def read(self, table: str, partition_ids: set[str] | None = None) -> pa.Table:
-        """A per-document table's rows (of the given documents), or a corpus table's."""
+    def read(self, table: str, partition_ids: set[str] | None = None, columns: Sequence[str] | None = None) -> pa.Table:
+        """A per-document table's rows (of the given documents), or a corpus table's; only `columns`
+        when given, which a corpus table's file gives without decoding the others."""
         if table in CORPUS_TABLES:
-            return read_corpus_table(self.root, table)
-        return read_partitions(self.root, table, partition_ids)
+            return read_corpus_table(self.root, table, columns)
+        rows = read_partitions(self.root, table, partition_ids)
+        return rows if columns is None else rows.select(list(columns))
 
     def rebuild(self, keep_partitions: set[str]) -> dict[str, int]:
         return rebuild_database(self.root, keep_partitions)

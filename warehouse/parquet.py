@@ -22,7 +22,7 @@ import json
 import os
 import uuid
 from bisect import bisect_left, bisect_right
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from itertools import accumulate
 from pathlib import Path, PurePosixPath
@@ -292,10 +292,14 @@ def replace_corpus_tables(warehouse_dir: Path, rows: dict[str, pa.Table]) -> Non
         _commit_files(warehouse_dir, "corpus", files, CORPUS_FILE_OPTIONS)
 
 
-def read_corpus_table(warehouse_dir: Path, table: str) -> pa.Table:
+def read_corpus_table(warehouse_dir: Path, table: str, columns: Sequence[str] | None = None) -> pa.Table:
+    """A corpus table's rows in the warehouse schema, of the given columns only (all by default):
+    none when it has no file yet."""
     path = corpus_path(warehouse_dir, table)
     schema = tables()[table].arrow_schema
-    return pq.read_table(path, schema=schema) if path.exists() else schema.empty_table()
+    if columns is not None:
+        schema = pa.schema([schema.field(name) for name in columns])
+    return pq.read_table(path, columns=columns, schema=schema) if path.exists() else schema.empty_table()
 
 
 def table_files(warehouse_dir: Path, table: str) -> list[Path]:

@@ -350,34 +350,39 @@ def _stamps(warehouse_dir: Path, table: str, ids: Iterable[str]) -> dict[str, St
     """The stamp of each of the partitions' files that exists, in id order. Taken before the file
     is read, so a file replaced in between is only read again next time."""
     names = {partition_id: _file_name(partition_id) for partition_id in sorted(ids)}
-    return _folder_stamps(table_dir(warehouse_dir, table), lambda _: names)
+    return _folder_stamps(table_dir(warehouse_dir, table), names)
 
 
 def file_stamps(warehouse_dir: Path, table: str) -> dict[str, Stamp]:
     """The stamp of each data file of a table: partition id → stamp, or CORPUS_ID → the corpus file's."""
     if table in CORPUS_TABLES:
         return _stamps(warehouse_dir, table, [CORPUS_ID])  # corpus.parquet, where partitions would be
-    return _folder_stamps(table_dir(warehouse_dir, table), _partition_names)
+    folder = table_dir(warehouse_dir, table)
+    return _folder_stamps(folder, _partition_names(folder))
 
 
-def _partition_names(folder: int) -> dict[str, str]:
-    """Partition id → file name of each partition file in the open folder, in id order: what
+def _partition_names(folder: Path) -> dict[str, str]:
+    """Partition id → file name of each partition file in the folder, in id order: what
     `partition_ids` lists, without a Path for each of 10,000 files."""
-    names = {name.removesuffix(SUFFIX): name for name in os.listdir(folder) if name.endswith(SUFFIX)}
+    try:
+        listed = os.listdir(folder)
+    except FileNotFoundError:
+        return {}
+    names = {name.removesuffix(SUFFIX): name for name in listed if name.endswith(SUFFIX)}
     return {stem: names[stem] for stem in sorted(names) if stem.isalnum()}
 
 
-def _folder_stamps(folder: Path, names: Callable[[int], dict[str, str]]) -> dict[str, Stamp]:
-    """The stamp of each file `names` gives for the open folder (key → file name) that exists, in
-    its order; none when the folder is missing. Each file is stat'ed by its name in the open folder,
-    which at 10,000 files takes half the time of stat'ing its whole path."""
+def _folder_stamps(folder: Path, names: dict[str, str]) -> dict[str, Stamp]:
+    """The stamp of each named file of the folder (key → file name) that exists, in the names' order;
+    none when the folder is missing. Each file is stat'ed by its name in the open folder, which at
+    10,000 files takes half the time of stat'ing its whole path."""
     try:
         descriptor = os.open(folder, os.O_RDONLY)
     except FileNotFoundError:
         return {}
     stamps = {}
     try:
-        for key, name in names(descriptor).items():
+        for key, name in names.items():
             try:
                 status = os.stat(name, dir_fd=descriptor)
             except FileNotFoundError:

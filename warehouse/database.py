@@ -7,10 +7,14 @@ block a run, and nobody ever sees a half-written database.
 
 Most runs change a few documents, so the new file starts as a copy of the live one and is patched:
 the schema `build` records the stamp (size, mtime_ns, inode) of every Parquet file the database
-holds rows of, and only the rows of files whose stamp changed are replaced. A copy of another
-schema or DuckDB version, or a change to more than PATCH_MAX_SHARE of the documents, is built from
-the Parquet files afresh instead. The views' tables are computed anew either way, and the tables'
-keys verified, so a patched file holds the same rows as a fresh one.
+holds rows of, and only the rows of files whose stamp changed are replaced: a per-document table's
+by document; a corpus table, whose one file a run rewrites with nearly every row as it was, by
+difference (rows compared whole), so the commit writes only the rows that changed. A copy of
+another schema, views or DuckDB version, or a change to more than PATCH_MAX_SHARE of the
+documents, is built from the Parquet files afresh instead. The views' tables are computed anew,
+except fact_provenance's, whose rows each come from one document's rows: only the rows of the
+documents whose rows changed are. The keys of every row loaded are verified, so a patched file
+holds the same rows as a fresh one, and fails where a fresh build would.
 """
 
 from __future__ import annotations
@@ -28,13 +32,13 @@ import pyarrow as pa
 from warehouse.lock import warehouse_lock
 from warehouse.parquet import (
     Stamp,
-    corpus_path,
     file_stamps,
     finish_interrupted_commits,
     fsync_path,
     prune_partitions,
     read_partitions,
     remove_temporary_files,
+    table_files,
     write_schema_files,
 )
 from warehouse.schema import CORPUS_TABLES, KEYS, PARTITIONED_TABLES, TABLES, schema_sql, views_sql
@@ -44,6 +48,12 @@ BUILDING_SUFFIX = ".building"
 # Beyond this share of documents changed, building afresh costs about what patching does and
 # leaves no deleted rows behind.
 PATCH_MAX_SHARE = 0.2
+# The view a patch keeps and patches per document: views.sql creates it last, so that what comes
+# before its table is what a patch creates anew.
+PATCHED_VIEW = "fact_provenance"
+PATCHED_TABLE = f"materialized.{PATCHED_VIEW}"
+# The tables the patched view's rows are computed from, each row from rows of its own document.
+PATCHED_VIEW_SOURCES = ("documents", "sentences", "entity_mentions", "events")
 # What the database records of its own build: the files it holds rows of, and the schema it was made with.
 BUILD_SQL = """
 CREATE SCHEMA build;
@@ -123,42 +133,101 @@ def _build(warehouse_dir: Path, target: Path, sources: Sources) -> dict[str, int
         for table in PARTITIONED_TABLES:
             con.from_arrow(read_partitions(warehouse_dir, table, sources[table])).insert_into(table)
         for table in CORPUS_TABLES:
-            _load_corpus(con, warehouse_dir, table)
-        return _finish(con, sources, TABLES)
+            con.execute(f"INSERT INTO {table} BY NAME {_corpus_rows(warehouse_dir, table)}")
+        con.execute(views_sql())
+        for table in TABLES:
+            _verify_keys(con, table)
+        return _finish(con, sources)
 
 
 def _patch(
     con: duckdb.DuckDBPyConnection, warehouse_dir: Path, stale: dict[str, list[str]], sources: Sources
 ) -> dict[str, int]:
     """Replace the rows of the files changed since the copy was built (`stale`: table → ids): a
-    per-document table's by document, a corpus table's whole; then compute the views anew."""
+    per-document table's by document, a corpus table's by difference; then compute the views'
+    tables anew, the patched view's rows only for the documents whose rows changed."""
     con.execute("BEGIN")
-    changed = [table for table in TABLES if stale[table]]
-    for table in changed:
-        if table in CORPUS_TABLES:
-            con.execute(f"DELETE FROM {table}")
-            _load_corpus(con, warehouse_dir, table)
-        else:
-            _patch_documents(con, warehouse_dir, table, stale[table], sources[table])
+    changed = {
+        table: _patch_corpus(con, warehouse_dir, table)
+        if table in CORPUS_TABLES
+        else _patch_documents(con, warehouse_dir, table, stale[table], sources[table])
+        for table in TABLES
+        if stale[table]
+    }
     _drop_views(con)
-    return _finish(con, sources, changed)
+    con.execute(views_sql().split(f"CREATE TABLE {PATCHED_TABLE}")[0])
+    _patch_view(con, set().union(*(changed.get(table, ()) for table in PATCHED_VIEW_SOURCES)))
+    return _finish(con, sources)
 
 
 def _patch_documents(
     con: duckdb.DuckDBPyConnection, warehouse_dir: Path, table: str, stale: list[str], present: dict[str, Stamp]
-) -> None:
-    """Delete the stale documents' rows of a per-document table and load those whose file is present."""
+) -> set[str]:
+    """Delete the stale documents' rows of a per-document table, load those whose file is present
+    and verify their keys. Returns the documents whose rows changed."""
     con.execute(f"DELETE FROM {table} WHERE doc_id IN (SELECT unnest($ids))", {"ids": stale})
     fresh = [doc_id for doc_id in stale if doc_id in present]
     if fresh:
-        con.from_arrow(read_partitions(warehouse_dir, table, fresh)).insert_into(table)
+        rows = read_partitions(warehouse_dir, table, fresh)
+        con.from_arrow(rows).insert_into(table)
+        con.register("loaded", rows)
+        _verify_keys(con, table, "loaded")
+        con.unregister("loaded")
+    return set(stale)
 
 
-def _finish(con: duckdb.DuckDBPyConnection, sources: Sources, loaded: Iterable[str]) -> dict[str, int]:
-    """In the transaction the caller began: compute the views' tables, verify the keys of the tables
-    it loaded rows into, record the source files; commit once and checkpoint. Returns each table's row count."""
-    con.execute(views_sql())
-    _verify_keys(con, loaded)
+def _patch_corpus(con: duckdb.DuckDBPyConnection, warehouse_dir: Path, table: str) -> set[str]:
+    """Bring a corpus table to its file's rows by difference: delete the rows the file does not hold,
+    insert the file's rows the table does not hold, and verify the keys as a load of the whole file
+    would. Returns the documents of the rows deleted or inserted (none for a table without doc_id)."""
+    rows = _corpus_rows(warehouse_dir, table)
+    columns = con.table(table).columns
+    counts = f"SELECT (SELECT count(*) FROM {table}), (SELECT count(*) FROM ({rows}))"
+    [(held, in_file)] = con.execute(counts).fetchall()
+    same = " AND ".join(f"f.{column} IS NOT DISTINCT FROM t.{column}" for column in columns)
+    con.execute(f"""
+        CREATE TEMP TABLE difference AS
+        SELECT t.rowid AS held, f.* FROM (SELECT *, true AS in_file FROM ({rows})) f FULL JOIN {table} t ON {same}
+        WHERE f.in_file IS NULL OR t.rowid IS NULL
+    """)  # fmt: skip
+    removed = con.execute(
+        f"DELETE FROM {table} WHERE rowid IN (SELECT held FROM difference WHERE in_file IS NULL) RETURNING *"
+    ).fetchall()
+    added = con.execute(
+        f"INSERT INTO {table} SELECT {', '.join(columns)} FROM difference WHERE held IS NULL RETURNING *"
+    ).fetchall()
+    # The table's keys were unique, so a key the file repeats is in a row inserted now, or in rows
+    # that each matched the one held row with that key: then more of the file's rows matched than held rows.
+    matched_twice = (in_file - len(added)) - (held - len(removed))
+    _verify_keys(con, table, "(FROM difference WHERE held IS NULL)", matched_twice)
+    con.execute("DROP TABLE difference")
+    return {dict(zip(columns, row, strict=True)).get("doc_id") for row in removed + added} - {None}
+
+
+def _corpus_rows(warehouse_dir: Path, table: str) -> str:
+    """A query of a corpus table's file's rows, in the table's columns matched by name: a file written
+    before a column was added has null there. No rows without a file."""
+    files = [f"(FROM read_parquet({_literal(str(path))}))" for path in table_files(warehouse_dir, table)]
+    return f"SELECT * FROM ({' UNION ALL BY NAME '.join([f'(FROM {table} LIMIT 0)', *files])})"
+
+
+def _literal(text: str) -> str:
+    """Text as an SQL string literal."""
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _patch_view(con: duckdb.DuckDBPyConnection, documents: set[str]) -> None:
+    """Compute the patched view's rows anew for these documents alone, with the query views.sql fills
+    its table with: the other documents' rows are as they were."""
+    query = views_sql().split(f"INSERT INTO {PATCHED_TABLE}", 1)[1].split(";", 1)[0]
+    ids = {"ids": sorted(documents)}
+    con.execute(f"DELETE FROM {PATCHED_TABLE} WHERE doc_id IN (SELECT unnest($ids))", ids)
+    con.execute(f"INSERT INTO {PATCHED_TABLE} SELECT * FROM ({query}) WHERE doc_id IN (SELECT unnest($ids))", ids)
+
+
+def _finish(con: duckdb.DuckDBPyConnection, sources: Sources) -> dict[str, int]:
+    """In the transaction the caller began: record the source files; commit once and checkpoint.
+    Returns each table's row count."""
     con.execute("DELETE FROM build.source_files")
     con.from_arrow(_sources_table(sources)).insert_into("build.source_files")
     con.execute("COMMIT")
@@ -195,8 +264,9 @@ def _recorded_sources(con: duckdb.DuckDBPyConnection) -> Sources | None:
 
 
 def _fingerprint() -> str:
-    """What a patch must share with the database it patches: the tables' schema and DuckDB's version."""
-    return hashlib.sha256(f"{schema_sql()}{BUILD_SQL}{duckdb.__version__}".encode()).hexdigest()
+    """What a patch must share with the database it patches: the tables' schema, the views (whose
+    patched one keeps rows computed by the copy's) and DuckDB's version."""
+    return hashlib.sha256(f"{schema_sql()}{views_sql()}{BUILD_SQL}{duckdb.__version__}".encode()).hexdigest()
 
 
 def _sources_table(sources: Sources) -> pa.Table:
@@ -207,20 +277,31 @@ def _sources_table(sources: Sources) -> pa.Table:
 
 
 def _drop_views(con: duckdb.DuckDBPyConnection) -> None:
-    """Drop what `views.sql` creates (its views, and the schema of their tables), to create it anew."""
-    views = con.execute("SELECT view_name FROM duckdb_views() WHERE NOT internal AND schema_name = 'main'").fetchall()
+    """Drop the views and tables `views.sql` creates, but the patched view and its table, to create them anew."""
+    views = con.execute(
+        "SELECT view_name FROM duckdb_views() WHERE NOT internal AND schema_name = 'main' AND view_name <> ?",
+        [PATCHED_VIEW],
+    ).fetchall()
     for (view,) in views:
         con.execute(f"DROP VIEW {view}")
-    con.execute("DROP SCHEMA IF EXISTS materialized CASCADE")
+    tables = con.execute(
+        "SELECT table_name FROM duckdb_tables() WHERE schema_name = 'materialized' AND table_name <> ?", [PATCHED_VIEW]
+    ).fetchall()
+    for (table,) in tables:
+        con.execute(f"DROP TABLE materialized.{table}")
 
 
-def _verify_keys(con: duckdb.DuckDBPyConnection, tables: Iterable[str]) -> None:
-    """Fail when one of the tables holds two rows with one key (KEYS)."""
-    for table in tables:
-        columns = ", ".join(KEYS[table])
-        (repeats,) = con.execute(f"SELECT count(*) - count(DISTINCT ({columns})) FROM {table}").fetchone()
-        if repeats:
-            raise DuplicateKeys(f"{table}: {repeats} row(s) repeat a key ({columns}); news.duckdb is left as it was")
+def _verify_keys(con: duckdb.DuckDBPyConnection, table: str, loaded: str = "", collapsed: int = 0) -> None:
+    """Fail when the table holds two rows with one key (KEYS). Given the rows just `loaded` into a table
+    whose keys were unique, only the rows with their keys are looked at; `collapsed` counts file rows
+    that repeated a row the table holds once."""
+    columns = ", ".join(KEYS[table])
+    rows = f"{table} SEMI JOIN {loaded} USING ({columns})" if loaded else table
+    [(repeats,)] = con.execute(f"SELECT count(*) - count(DISTINCT ({columns})) FROM {rows}").fetchall()
+    if repeats + collapsed:
+        raise DuplicateKeys(
+            f"{table}: {repeats + collapsed} row(s) repeat a key ({columns}); news.duckdb is left as it was"
+        )
 
 
 def _in_one_transaction(con: duckdb.DuckDBPyConnection, sql: str) -> None:
@@ -228,14 +309,6 @@ def _in_one_transaction(con: duckdb.DuckDBPyConnection, sql: str) -> None:
     con.execute("BEGIN")
     con.execute(sql)
     con.execute("COMMIT")
-
-
-def _load_corpus(con: duckdb.DuckDBPyConnection, warehouse_dir: Path, table: str) -> None:
-    """Insert a corpus table's file, its columns matched by name: a file written before a column was
-    added loads with null there."""
-    path = corpus_path(warehouse_dir, table)
-    if path.exists():
-        con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM read_parquet(?)", [str(path)])
 
 
 def _remove_abandoned_builds(warehouse_dir: Path) -> None:

@@ -3,7 +3,7 @@
 -- are computed once, then: into a table of the same name in the schema `materialized`, which the view
 -- reads in the order they were stored. Query the views; the tables are how they answer in milliseconds.
 
-CREATE SCHEMA materialized;
+CREATE SCHEMA IF NOT EXISTS materialized;
 
 CREATE TABLE materialized.event_timeline AS
 WITH reports AS (
@@ -182,6 +182,9 @@ COMMENT ON COLUMN actor_dyads.n_documents IS 'Documents that report them.';
 COMMENT ON COLUMN actor_dyads.documents IS 'The seed files that report them, sorted.';
 COMMENT ON COLUMN actor_dyads.event_ids IS 'The event mentions (events.event_id), sorted.';
 
+-- fact_provenance comes last: each of its rows is computed from rows of one document, so a patch of
+-- the database (warehouse/database.py) runs only what comes before its table and recomputes its rows
+-- for the documents whose rows changed, with the query below.
 -- Declared column by column, its types those of the query below (a test holds them to it), so that
 -- `id`, unique to each row, is stored uncompressed: compressing it cost more than any other column.
 CREATE TABLE materialized.fact_provenance (

@@ -21,6 +21,7 @@ from warehouse.database import (
     table_counts,
 )
 from warehouse.parquet import (
+    corpus_path,
     partition_ids,
     partition_path,
     read_corpus_table,
@@ -144,11 +145,11 @@ def test_files_written_before_a_column_was_added_still_load(warehouse_dir: Path,
 
 def database_contents(warehouse_dir: Path) -> dict[str, list[tuple]]:
     """Every table's rows, sorted (a patch stores them in another order), and every view's rows in
-    the order the view gives them."""
+    the order the view gives them, but fact_provenance's, which has no order of its own."""
     with connect_read_only(warehouse_dir) as con:
         views = con.execute("SELECT view_name FROM duckdb_views() WHERE NOT internal AND schema_name = 'main'")
         contents = {view: con.execute(f"SELECT * FROM {view}").fetchall() for (view,) in views.fetchall()}
-        for table in TABLES:
+        for table in (*TABLES, "fact_provenance"):
             contents[table] = sorted(con.execute(f"SELECT * FROM {table}").fetchall(), key=repr)
     return contents
 
@@ -223,3 +224,95 @@ def test_a_patch_with_a_repeated_key_leaves_the_live_database_as_it_was(warehous
     with pytest.raises(DuplicateKeys, match=r"documents: 1 row\(s\) repeat a key \(doc_id\)"):
         rebuild_database(warehouse_dir)
     assert table_counts(warehouse_dir)["documents"] == 10
+
+
+def patchable_copy(seeds_warehouse: Path, tmp_path: Path) -> Path:
+    """A copy of the seeds' warehouse whose live database holds its own files (a copied file is a new
+    file to the record), less one mention candidate taken out behind the warehouse's back: a patch
+    leaves it out, a fresh build reads it back. No view reads mention candidates."""
+    warehouse_dir = shutil.copytree(seeds_warehouse, tmp_path / "copy")
+    rebuild_afresh(warehouse_dir)
+    with duckdb.connect(str(database_path(warehouse_dir))) as con:
+        con.execute(
+            "DELETE FROM mention_candidates WHERE mention_id = (SELECT max(mention_id) FROM mention_candidates)"
+        )
+    return warehouse_dir
+
+
+def assert_patched_as_built_afresh(warehouse_dir: Path) -> None:
+    """Patch the live database, then build one afresh: the same rows, but the candidate the patch left out."""
+    rebuild_database(warehouse_dir)
+    patched = database_contents(warehouse_dir)
+    rebuild_afresh(warehouse_dir)
+    fresh = database_contents(warehouse_dir)
+    assert len(patched.pop("mention_candidates")) == len(fresh.pop("mention_candidates")) - 1
+    assert patched == fresh
+
+
+def with_column(rows: pa.Table, name: str, values: list) -> pa.Table:
+    index = rows.schema.get_field_index(name)
+    return rows.set_column(index, rows.schema.field(index), pa.array(values, rows.schema.field(index).type))
+
+
+def test_corpus_tables_are_patched_by_difference(seeds_warehouse: Path, tmp_path: Path) -> None:
+    """Mentions changed, removed and added, an event moved to another cluster and one gone, an entity
+    renamed, a corpus file gone: the patch holds the rows and views a fresh build does."""
+    warehouse_dir = patchable_copy(seeds_warehouse, tmp_path)
+    mentions = read_corpus_table(warehouse_dir, "entity_mentions")
+    confidences = mentions["confidence"].to_pylist()
+    confidences[:2] = [0.01, 0.02]
+    changed = with_column(mentions, "confidence", confidences)
+    added = with_column(mentions[10:12], "mention_id", ["added1", "added2"])
+    events = read_corpus_table(warehouse_dir, "events")
+    moved = with_column(events, "cluster_id", [events["cluster_id"][1].as_py(), *events["cluster_id"].to_pylist()[1:]])
+    entities = read_corpus_table(warehouse_dir, "entities")
+    renamed = with_column(entities, "name", ["Renamed", *entities["name"].to_pylist()[1:]])
+    replace_corpus_tables(warehouse_dir, {
+        "entity_mentions": pa.concat_tables([changed[:5], changed[8:], added]),
+        "events": moved[:-1],
+        "entities": renamed,
+        "event_actors": read_corpus_table(warehouse_dir, "event_actors")[:0],
+    })  # fmt: skip
+    assert_patched_as_built_afresh(warehouse_dir)
+
+
+@pytest.mark.parametrize(
+    ("table", "column", "value"), [("sentences", "text", "Changed."), ("documents", "seed_sha256", "f" * 64)]
+)
+def test_a_changed_document_has_its_provenance_computed_anew(
+    seeds_warehouse: Path, tmp_path: Path, table: str, column: str, value: str
+) -> None:
+    """fact_provenance keeps the other documents' rows and computes anew those of a document whose
+    sentences, or whose row, changed."""
+    warehouse_dir = patchable_copy(seeds_warehouse, tmp_path)
+    doc_id = min(partition_ids(warehouse_dir, "documents"))
+    rows = read_partitions(warehouse_dir, table, [doc_id])
+    write_partition(warehouse_dir, table, doc_id, with_column(rows, column, [value] * len(rows)))
+    assert_patched_as_built_afresh(warehouse_dir)
+
+
+def test_a_corpus_file_without_a_newer_column_patches_with_null_there(seeds_warehouse: Path, tmp_path: Path) -> None:
+    warehouse_dir = patchable_copy(seeds_warehouse, tmp_path)
+    mentions = read_corpus_table(warehouse_dir, "entity_mentions")
+    assert mentions["sector"].null_count < len(mentions)
+    pq.write_table(mentions.drop_columns(["sector"]), corpus_path(warehouse_dir, "entity_mentions"))
+    assert_patched_as_built_afresh(warehouse_dir)
+    with connect_read_only(warehouse_dir) as con:
+        assert con.execute("SELECT count(sector) FROM entity_mentions").fetchone()[0] == 0
+
+
+@pytest.mark.parametrize("repeat", ["the same row", "another row"])
+def test_a_corpus_file_that_repeats_a_key_fails_the_patch_as_a_fresh_build(
+    seeds_warehouse: Path, tmp_path: Path, repeat: str
+) -> None:
+    """A repeated row may match the one the database holds: the patch still counts it."""
+    warehouse_dir = patchable_copy(seeds_warehouse, tmp_path)
+    mentions = read_corpus_table(warehouse_dir, "entity_mentions")
+    twice = mentions[:1] if repeat == "the same row" else with_column(mentions[:1], "confidence", [0.5])
+    replace_corpus_tables(warehouse_dir, {"entity_mentions": pa.concat_tables([mentions, twice])})
+    message = r"entity_mentions: 1 row\(s\) repeat a key \(mention_id\)"
+    with pytest.raises(DuplicateKeys, match=message):
+        rebuild_database(warehouse_dir)
+    assert table_counts(warehouse_dir)["entity_mentions"] == len(mentions)
+    with pytest.raises(DuplicateKeys, match=message):
+        rebuild_afresh(warehouse_dir)

@@ -35,6 +35,7 @@ from warehouse.parquet import (
     file_stamps,
     finish_interrupted_commits,
     fsync_path,
+    parquet_row_count,
     prune_partitions,
     read_partitions,
     remove_temporary_files,
@@ -182,8 +183,7 @@ def _patch_corpus(con: duckdb.DuckDBPyConnection, warehouse_dir: Path, table: st
     would. Returns the documents of the rows deleted or inserted (none for a table without doc_id)."""
     rows = _corpus_rows(warehouse_dir, table)
     columns = con.table(table).columns
-    counts = f"SELECT (SELECT count(*) FROM {table}), (SELECT count(*) FROM ({rows}))"
-    [(held, in_file)] = con.execute(counts).fetchall()
+    [(held,)] = con.execute(f"SELECT count(*) FROM {table}").fetchall()
     same = " AND ".join(f"f.{column} IS NOT DISTINCT FROM t.{column}" for column in columns)
     con.execute(f"""
         CREATE TEMP TABLE difference AS
@@ -198,7 +198,7 @@ def _patch_corpus(con: duckdb.DuckDBPyConnection, warehouse_dir: Path, table: st
     ).fetchall()
     # The table's keys were unique, so a key the file repeats is in a row inserted now, or in rows
     # that each matched the one held row with that key: then more of the file's rows matched than held rows.
-    matched_twice = (in_file - len(added)) - (held - len(removed))
+    matched_twice = (parquet_row_count(warehouse_dir, table) - len(added)) - (held - len(removed))
     _verify_keys(con, table, "(FROM difference WHERE held IS NULL)", matched_twice)
     con.execute("DROP TABLE difference")
     return {dict(zip(columns, row, strict=True)).get("doc_id") for row in removed + added} - {None}

@@ -26,14 +26,12 @@ import inspect
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator
 from functools import cached_property
-from pathlib import Path
 from typing import NamedTuple
 
 import dagster as dg
 import numpy
 import pyarrow as pa
 import pyarrow.compute as pc
-import pyarrow.parquet as pq
 
 from assets.partitions import doc_id_for_key, run_partition_keys, seed_file_for
 from assets.resources import Warehouse
@@ -41,8 +39,7 @@ from pipelines.events import ACTOR_OPTIONAL_TYPES, CAMEO_ROOTS, MODALITIES, PLOV
 from pipelines.ingest import REJECTION_CODES
 from pipelines.text import NORMAL_ASCII_TEXT, span_traces
 from warehouse.database import database_path
-from warehouse.parquet import corpus_path
-from warehouse.schema import TABLES, tables
+from warehouse.schema import TABLES
 
 MAX_LISTED = 20
 # CAMEO's root codes: a mode may take its type to another root (aerial ASSAULT is 19, FIGHT).
@@ -50,16 +47,12 @@ CAMEO_ROOT_CODES = frozenset(f"{code:02d}" for code in range(1, 21))
 LINEAGE_COLUMNS = ("doc_id", "char_start", "char_end", "text")
 # The columns of each corpus table that its checks compare, the only ones read: all 13 columns of
 # 729,000 entity mentions take four times as long to read as these four.
-CHECKED_COLUMNS: dict[str, tuple[str, ...]] = {
-    "entity_mentions": ("mention_id", "doc_id", "label", "entity_id"),
-    "entities": ("entity_id", "name", "n_mentions", "n_documents"),
-    "events": ("event_id", "event_type", "trigger"),
-    "event_actors": ("event_id", "entity_id", "role"),
+CHECKED_COLUMNS: dict[str, list[str]] = {
+    "entity_mentions": ["mention_id", "doc_id", "label", "entity_id"],
+    "entities": ["entity_id", "name", "n_mentions", "n_documents"],
+    "events": ["event_id", "event_type", "trigger"],
+    "event_actors": ["event_id", "entity_id", "role"],
 }
-# Columns of few distinct values among them, read as the dictionaries Parquet stores them in: their
-# strings are then neither copied nor hashed for each of 729,000 mentions (reading and counting the
-# entity mentions takes 0.14 s of CPU instead of 0.26).
-DICTIONARY_COLUMNS: dict[str, tuple[str, ...]] = {"entity_mentions": ("doc_id", "label", "entity_id")}
 
 
 class Verdict(NamedTuple):
@@ -82,11 +75,7 @@ class Rows:
     def __getitem__(self, table: str) -> pa.Table:
         """A table's rows, read on first use."""
         if table not in self._tables:
-            self._tables[table] = (
-                _corpus_columns(self.warehouse.root, table, CHECKED_COLUMNS[table])
-                if table in CHECKED_COLUMNS
-                else self.warehouse.read(table, set(self.partitions))
-            )
+            self._tables[table] = self.warehouse.read(table, set(self.partitions), CHECKED_COLUMNS.get(table))
         return self._tables[table]
 
     def values(self, table: str, *names: str) -> Iterator[tuple]:
@@ -108,19 +97,6 @@ class Rows:
         """A sentence's span, the last row's of its key: built for all sentences on first use only,
         by the rows `_inside_sentences` leaves unsettled (none in a sound warehouse)."""
         return self.sentence_spans.get((doc_id, index))
-
-
-def _corpus_columns(warehouse_dir: Path, table: str, names: tuple[str, ...]) -> pa.Table:
-    """Some columns of a corpus table, in the warehouse schema but for its DICTIONARY_COLUMNS (none of
-    its rows when it has no file)."""
-    path, dictionaries = corpus_path(warehouse_dir, table), DICTIONARY_COLUMNS.get(table, ())
-    schema = pa.schema(
-        [field.with_type(pa.dictionary(pa.int32(), field.type)) if field.name in dictionaries else field
-         for field in tables()[table].arrow_schema]
-    )  # fmt: skip
-    if not path.exists():
-        return schema.empty_table()
-    return pq.read_table(path, columns=list(names), schema=schema, read_dictionary=dictionaries)
 
 
 def _run_doc_ids(context: dg.AssetCheckExecutionContext) -> dict[str, str]:

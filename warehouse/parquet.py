@@ -298,6 +298,7 @@ def read_corpus_table(warehouse_dir: Path, table: str, columns: Sequence[str] | 
     path = corpus_path(warehouse_dir, table)
     schema = tables()[table].arrow_schema
     if columns is not None:
+        columns = list(columns)  # Arrow takes a list, not any sequence
         schema = pa.schema([schema.field(name) for name in columns])
     return pq.read_table(path, columns=columns, schema=schema) if path.exists() else schema.empty_table()
 

@@ -220,10 +220,11 @@ def rules() -> Rules:
 def gazetteer() -> Gazetteer:
     """Every known surface form, once per process: from the on-disk cache when it was built from
     the same data and code, else built (a few seconds) and cached for the next process."""
-    gaz = _load_or_build("gazetteer", Gazetteer, _build_gazetteer)
-    # It is kept to the end of the process: frozen, its objects (and all older ones) are left out
-    # of the cycle collector's later full collections, which would each walk them again.
-    gc.freeze()
+    with no_cycle_collection():
+        gaz = _load_or_build("gazetteer", Gazetteer, _build_gazetteer)
+        # It is kept to the end of the process: frozen before the collector is back, its objects
+        # (and all older ones) are left out of every later collection instead of walked in each.
+        gc.freeze()
     return gaz
 
 
@@ -278,7 +279,7 @@ def _cache_key() -> str:
 def _read_cache(path: Path, kind: type[Cached]) -> Cached | None:
     """The `kind` object the file holds; None for a missing, corrupt or foreign file."""
     try:
-        with path.open("rb") as handle, no_cycle_collection():
+        with path.open("rb") as handle:
             cached = pickle.load(handle)  # only ever the file _write_cache wrote for this user
     except UNREADABLE_CACHE_ERRORS:
         return None

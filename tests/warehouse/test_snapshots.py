@@ -51,7 +51,9 @@ def held_ids(warehouse_dir: Path, table: str) -> list[str]:
 
 @pytest.fixture
 def refresh_always(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Every read that finds a changed file writes the snapshot anew, however few files changed."""
+    """Every read goes through the snapshot, however few files it wants, and every read that finds a
+    changed file writes the snapshot anew, however few files changed."""
+    monkeypatch.setattr(parquet, "FEW_FILES", 0)
     monkeypatch.setattr(parquet, "SNAPSHOT_SLACK", 0)
 
 
@@ -186,6 +188,7 @@ def test_the_rebuild_is_the_same_with_and_without_a_snapshot(
     rebuild_afresh(warehouse_dir)
     without = database_rows(warehouse_dir)
     assert not (warehouse_dir / parquet.SNAPSHOTS_DIR).exists()  # too few files to be worth one
+    monkeypatch.setattr(parquet, "FEW_FILES", 0)
     monkeypatch.setattr(parquet, "SNAPSHOT_SLACK", 0)
     rebuild_afresh(warehouse_dir)
     assert all(snapshot_path(warehouse_dir, table).exists() for table in ("documents", "sentences"))
@@ -228,7 +231,8 @@ def store_in_batches(warehouse_dir: Path, batches: list[list[tuple[str, int]]], 
 
 @pytest.fixture
 def small_slack(monkeypatch: pytest.MonkeyPatch) -> None:
-    """A run of more than two documents streams its snapshots; a read rewrites one only past 100 changes."""
+    """A run of more than two documents streams its snapshots, and every read goes through them."""
+    monkeypatch.setattr(parquet, "FEW_FILES", 0)
     monkeypatch.setattr(parquet, "SNAPSHOT_SLACK", 2)
 
 
@@ -287,3 +291,29 @@ def test_snapshots_that_cannot_be_streamed_only_cost_speed(five_documents: Path,
     store_in_batches(five_documents, [[("b2", 1), ("x8", 2), ("y9", 3)], [("z9", 1)]])
     assert sorted(partition_ids(five_documents, "sentences")) == ["a1", "b2", "c3", "d4", "e5", "x8", "y9", "z9"]
     assert read_partitions(five_documents, "sentences").equals(direct_read(five_documents, "sentences"))
+
+
+def test_a_read_of_a_few_files_takes_them_from_their_folder_not_the_snapshot(
+    five_documents: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(parquet, "FEW_FILES", 2)
+    change_files(five_documents)
+    monkeypatch.setattr(parquet, "_open_snapshot", lambda *_: pytest.fail("opened the snapshot"))
+    for wanted in ({"b2"}, {"c3", "d4"}, {"c9", "a1"}, set()):
+        assert read_partitions(five_documents, "sentences", wanted).equals(
+            direct_read(five_documents, "sentences", wanted)
+        )
+
+
+@pytest.mark.parametrize("few_files", [0, 32], ids=["one scan", "file by file"])
+def test_a_file_written_before_a_column_was_added_reads_with_null_there(
+    warehouse_dir: Path, monkeypatch: pytest.MonkeyPatch, few_files: int
+) -> None:
+    monkeypatch.setattr(parquet, "FEW_FILES", few_files)
+    write_sentences(warehouse_dir, "a1", 2)
+    older = arrow_table("sentences", sentence_rows("b2", 3)).drop_columns(["paragraph_idx"])
+    pq.write_table(older, partition_path(warehouse_dir, "sentences", "b2"))
+    rows = read_partitions(warehouse_dir, "sentences", {"a1", "b2"})
+    assert rows.schema.equals(tables()["sentences"].arrow_schema)
+    assert rows["paragraph_idx"].to_pylist() == [0, 0, None, None, None]
+    assert rows["doc_id"].to_pylist() == ["a1", "a1", "b2", "b2", "b2"]

@@ -16,12 +16,10 @@ Counts come from Arrow columns, so no mention becomes a Python dict.
 
 from __future__ import annotations
 
-import gc
 import hashlib
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cache
 from itertools import islice
@@ -33,7 +31,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from anyascii import anyascii
 
-from pipelines.gazetteer import Entry, fold, gazetteer, rules
+from pipelines.gazetteer import Entry, fold, gazetteer, no_cycle_collection, rules
 
 Row = dict[str, Any]
 # Two spellings of a name part are one name at this Jaro-Winkler similarity or above…
@@ -176,7 +174,9 @@ def resolve_entities(mentions: Iterable[Row]) -> Resolution:
 def resolve_table(candidates: pa.Table) -> TableResolution:
     """Entities for every non-DATE candidate, and the candidates sorted in document order with
     their `entity_id` (null for a DATE): one pass per distinct name, not per mention."""
-    with _no_cycle_collection():
+    # Resolution keeps every name, scan and cluster it makes to the end: without the pause, full
+    # collections of the whole heap took a tenth of its time over 10,000 articles.
+    with no_cycle_collection():
         ordered = _document_order(candidates)
         groups = _group(ordered)
         entities, row_entity = _entities(groups)
@@ -185,20 +185,6 @@ def resolve_table(candidates: pa.Table) -> TableResolution:
     entity_ids = pa.array([row["entity_id"] for row in rows], pa.string())
     mentions = ordered.append_column("entity_id", entity_ids.take(pa.array(row_entity, mask=row_entity < 0)))
     return TableResolution(sorted(rows, key=lambda e: e["entity_id"]), mentions)
-
-
-@contextmanager
-def _no_cycle_collection() -> Iterator[None]:
-    """Python's cycle collector paused: resolution keeps every name, scan and cluster it makes to
-    the end, which sets off full collections of the whole heap (0.14 s each, a tenth of its time
-    over 10,000 articles), and makes no cycles to collect."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def _entities(groups: _Groups) -> tuple[list[_Cluster], numpy.ndarray]:

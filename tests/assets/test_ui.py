@@ -19,6 +19,7 @@ from typing import Any
 import pytest
 
 from assets.instance import write_instance_settings
+from assets.sensors import SENSOR_INTERVAL_SECONDS
 from warehouse.schema import TABLES, tables
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
@@ -212,6 +213,6 @@ def test_the_sensor_and_schedule_are_described_and_running(ui: tuple[int, Path])
     (sensor,) = repository["sensors"]
     (schedule,) = repository["schedules"]
     assert sensor["name"] == "seed_files_sensor" and "seeds folder" in sensor["description"]
-    assert sensor["sensorState"]["status"] == "RUNNING" and sensor["minIntervalSeconds"] == 10
+    assert sensor["sensorState"]["status"] == "RUNNING" and sensor["minIntervalSeconds"] == SENSOR_INTERVAL_SECONDS
     assert schedule["name"] == "daily_full_refresh" and schedule["description"]
     assert schedule["cronSchedule"] == "0 3 * * *" and schedule["scheduleState"]["status"] == "RUNNING"

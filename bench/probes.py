@@ -21,7 +21,7 @@ from assets.entities import resolved_entities
 from assets.events import coded_events
 from assets.partitions import sync_seed_partitions
 from assets.resources import SeedsFolder, Warehouse
-from assets.sensors import apply_partition_requests, seed_files_sensor
+from assets.sensors import SENSOR_INTERVAL_SECONDS, apply_partition_requests, seed_files_sensor
 from bench.corpus import article_name
 from bench.measure import median, report
 from pipelines import documents
@@ -214,31 +214,35 @@ def incremental(seeds_dir: str, warehouse_dir: str, new_text: str, changed_text:
     report(figures)
 
 
-def with_daemon(seeds_dir: str, warehouse_dir: str, new_file: str, new_text: str) -> None:
+def with_daemon(seeds_dir: str, warehouse_dir: str, *files_and_texts: str) -> None:
     """What `make ui` gives: `dagster-daemon` running (the sensor every SENSOR_INTERVAL_SECONDS, the
-    run queue, a process per run). One file is dropped in; seconds until its rows are queryable,
-    with when its run was requested, when its process started and when the run ended."""
+    run queue, a process per run). Files (name, text, name, text…) are dropped in one at a time, each
+    once the previous one's run has ended and then a further share of the sensor's interval, so that
+    they land at different points of its cycle; for each, seconds until its rows are queryable, with
+    when its run was requested, when its process started and how long the run took."""
     seeds = Path(seeds_dir)
+    drops = list(zip(files_and_texts[::2], files_and_texts[1::2], strict=True))
     daemon = subprocess.Popen(
         [str(Path(sys.executable).with_name("dagster-daemon")), "run", "-w", "workspace.yaml"],
         cwd=PROJECT_ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
     )  # fmt: skip
+    figures: dict[str, list[float]] = defaultdict(list)
     try:
         instance = dg.DagsterInstance.get()
         _wait_for_daemons(instance, daemon)
-        (seeds / new_file).write_text(new_text, encoding="utf-8")
-        landed = time.time()
-        queryable = _wait_until_queryable(Path(warehouse_dir), new_file, landed) - landed
-        run = _run_after(instance, landed)
-        report({
-            "queryable": queryable,
-            "requested": run.create_timestamp.timestamp() - landed,
-            "started": run.start_time - landed,
-            "run": run.end_time - run.start_time,
-        })  # fmt: skip
+        for number, (new_file, new_text) in enumerate(drops):
+            time.sleep(SENSOR_INTERVAL_SECONDS * number / len(drops))
+            (seeds / new_file).write_text(new_text, encoding="utf-8")
+            landed = time.time()
+            figures["queryable"].append(_wait_until_queryable(Path(warehouse_dir), new_file, landed) - landed)
+            run = _run_after(instance, landed)
+            figures["requested"].append(run.create_timestamp.timestamp() - landed)
+            figures["started"].append(run.start_time - landed)
+            figures["run"].append(run.end_time - run.start_time)
     finally:
         os.killpg(daemon.pid, signal.SIGKILL)  # the daemon, its code server and any run process
         daemon.wait()
+    report(figures)
 
 
 def _wait_for_daemons(instance: dg.DagsterInstance, daemon: subprocess.Popen) -> None:

@@ -18,6 +18,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
+from itertools import chain
 from pathlib import Path
 
 import dagster as dg
@@ -38,6 +39,8 @@ PARAMETER = re.compile(r"\$([a-z_]+)")
 # The issue's targets, on two cores and 10,000 articles.
 TARGET_SECONDS, TARGET_RATIO, TARGET_RSS_MB = 120, 4, 2048
 TARGET_QUERYABLE, TARGET_WORK, TARGET_QUERY_MS = 15, 5, 200
+# Files dropped in one at a time with the daemon running.
+DROPS = 3
 # Dagster's default limit for one sensor evaluation.
 SENSOR_TIMEOUT_SECONDS = 60
 
@@ -113,7 +116,9 @@ def run_benchmark(root: Path, args: argparse.Namespace) -> None:
 
     table.section(f"Incremental, on the {args.n}-article warehouse (sensor ticked and its runs executed in-process)")
     sources = seed_sources(PROJECT_ROOT / "seeds") + gum_sources(args.gum)
-    texts = [make_article(args.n + k, sources, name_pool(sources), args.seed) for k in (0, 1, 2, 3)]
+    pool = name_pool(sources)
+    # Texts for the file added, the file changed, the file `make run` finds, and the daemon's files.
+    texts = [make_article(args.n + k, sources, pool, args.seed) for k in range(3 + DROPS)]
     probe = python_module("bench.probes", "incremental", str(seeds), str(warehouse), *texts[:2], str(args.repeats))
     result = run_measured(probe, env=env).result
     table.line(f"idle tick over {result['files']} unchanged files (median)", f"{result['idle_tick']:.2f} s")
@@ -126,14 +131,15 @@ def run_benchmark(root: Path, args: argparse.Namespace) -> None:
     (seeds / article_name(args.n + 1)).write_text(texts[2], encoding="utf-8")
     again = run_measured([sys.executable, "-m", "assets.cli", "run"], env=env, cwd=PROJECT_ROOT)
     table.line("`make run` after one new file: queryable after", f"{again.seconds:.2f} s")
+    drops = [(article_name(args.n + 2 + k), text) for k, text in enumerate(texts[3:])]
     daemon = run_measured(
-        python_module("bench.probes", "with-daemon", str(seeds), str(warehouse), article_name(args.n + 2), texts[3]),
-        env=env,
+        python_module("bench.probes", "with-daemon", str(seeds), str(warehouse), *chain.from_iterable(drops)), env=env
     ).result
     table.line(
-        "with `dagster-daemon` running: queryable after",
-        f"{daemon['queryable']:.2f} s (run requested {daemon['requested']:.2f} s, "
-        f"started {daemon['started']:.2f} s, run {daemon['run']:.2f} s; sensor every {SENSOR_INTERVAL_SECONDS} s)",
+        f"dagster-daemon running, {len(drops)} files one by one: queryable",
+        f"median {median(daemon['queryable']):.2f} s, max {max(daemon['queryable']):.2f} s (run requested "
+        f"{_spread(daemon['requested'])}, started {_spread(daemon['started'])}, run {_spread(daemon['run'])} s; "
+        f"sensor every {SENSOR_INTERVAL_SECONDS} s)",
     )
 
     table.section(f"SQL on the {args.n}-article warehouse (median of {args.repeats} runs, read-only connection)")
@@ -192,6 +198,11 @@ def _parameters(con: duckdb.DuckDBPyConnection, sql: str) -> dict[str, object]:
     return values
 
 
+def _spread(values: list[float]) -> str:
+    """The least and the most of some seconds, as `a to b`."""
+    return f"{min(values):.1f} to {max(values):.1f}"
+
+
 def _timed(work: Callable[[], object]) -> float:
     started = time.perf_counter()
     work()
@@ -211,8 +222,8 @@ def _print_targets(
         (f"new file: pipeline work <= {TARGET_WORK} s", f"{add['queryable']:.1f} s", add["queryable"] <= TARGET_WORK),
         (
             f"new file queryable <= {TARGET_QUERYABLE} s with the daemon",
-            f"{daemon['queryable']:.1f} s",
-            daemon["queryable"] <= TARGET_QUERYABLE,
+            f"median {median(daemon['queryable']):.1f} s of {len(daemon['queryable'])}",
+            median(daemon["queryable"]) <= TARGET_QUERYABLE,
         ),
         (
             f"every query <= {TARGET_QUERY_MS} ms",

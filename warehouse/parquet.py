@@ -316,11 +316,18 @@ def table_files(warehouse_dir: Path, table: str) -> list[Path]:
 
 
 def partition_ids(warehouse_dir: Path, table: str) -> set[str]:
-    folder = table_dir(warehouse_dir, table)
-    if not folder.is_dir():
-        return set()
-    stems = (path.name.removesuffix(SUFFIX) for path in folder.iterdir() if path.name.endswith(SUFFIX))
-    return {stem for stem in stems if stem.isalnum()}
+    return set(_partition_names(table_dir(warehouse_dir, table)))
+
+
+def _partition_names(folder: Path) -> dict[str, str]:
+    """Partition id → file name of each partition file in the folder, in id order; names, not a Path
+    for each of 10,000 files."""
+    try:
+        listed = os.listdir(folder)
+    except (FileNotFoundError, NotADirectoryError):
+        return {}
+    names = {name.removesuffix(SUFFIX): name for name in listed if name.endswith(SUFFIX)}
+    return {stem: names[stem] for stem in sorted(names) if stem.isalnum()}
 
 
 def read_partitions(warehouse_dir: Path, table: str, ids: Iterable[str] | None = None) -> pa.Table:
@@ -367,17 +374,6 @@ def file_stamps(warehouse_dir: Path, table: str) -> dict[str, Stamp]:
         return _stamps(warehouse_dir, table, [CORPUS_ID])  # corpus.parquet, where partitions would be
     folder = table_dir(warehouse_dir, table)
     return _folder_stamps(folder, _partition_names(folder))
-
-
-def _partition_names(folder: Path) -> dict[str, str]:
-    """Partition id → file name of each partition file in the folder, in id order: what
-    `partition_ids` lists, without a Path for each of 10,000 files."""
-    try:
-        listed = os.listdir(folder)
-    except FileNotFoundError:
-        return {}
-    names = {name.removesuffix(SUFFIX): name for name in listed if name.endswith(SUFFIX)}
-    return {stem: names[stem] for stem in sorted(names) if stem.isalnum()}
 
 
 def _folder_stamps(folder: Path, names: dict[str, str]) -> dict[str, Stamp]:

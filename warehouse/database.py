@@ -190,18 +190,19 @@ def _patch_corpus(con: duckdb.DuckDBPyConnection, warehouse_dir: Path, table: st
         SELECT t.rowid AS held, f.* FROM (SELECT *, true AS in_file FROM ({rows})) f FULL JOIN {table} t ON {same}
         WHERE f.in_file IS NULL OR t.rowid IS NULL
     """)  # fmt: skip
+    document = "doc_id" if "doc_id" in columns else "NULL"
     removed = con.execute(
-        f"DELETE FROM {table} WHERE rowid IN (SELECT held FROM difference WHERE in_file IS NULL) RETURNING *"
+        f"DELETE FROM {table} WHERE rowid IN (SELECT held FROM difference WHERE in_file IS NULL) RETURNING {document}"
     ).fetchall()
     added = con.execute(
-        f"INSERT INTO {table} SELECT {', '.join(columns)} FROM difference WHERE held IS NULL RETURNING *"
+        f"INSERT INTO {table} SELECT {', '.join(columns)} FROM difference WHERE held IS NULL RETURNING {document}"
     ).fetchall()
     # The table's keys were unique, so a key the file repeats is in a row inserted now, or in rows
     # that each matched the one held row with that key: then more of the file's rows matched than held rows.
     matched_twice = (parquet_row_count(warehouse_dir, table) - len(added)) - (held - len(removed))
     _verify_keys(con, table, "(FROM difference WHERE held IS NULL)", matched_twice)
     con.execute("DROP TABLE difference")
-    return {dict(zip(columns, row, strict=True)).get("doc_id") for row in removed + added} - {None}
+    return {doc_id for (doc_id,) in removed + added} - {None}
 
 
 def _corpus_rows(warehouse_dir: Path, table: str) -> str:

@@ -9,12 +9,11 @@ files, against 10 s in one step. In that step, the checks themselves now take 3.
 when `normalize_text` ran on every sentence): a sentence whose raw slice already is its text, and
 that text printable ASCII words one space apart (all but 6%), needs no normalizing, and mentions and
 events find their sentences' spans by a sort and binary searches in numpy, not a dict of all
-sentences. The rest is reading: 2 s from the tables' snapshots, but after a run has rewritten every
-file, the step's first read of each table also writes its snapshot anew (about 38 s of CPU, DuckDB's
-threads included), for the steps after it. Python loops over the few columns a check compares;
-counts, lookups and repeats over whole corpus tables stay in Arrow. A step with a failed check stops
-everything downstream of any asset it checks, so a failed per-file check also skips resolution and
-coding, whose tables the database would not get anyway.
+sentences. The rest is reading: from the tables' snapshots, which a run storing many files writes as
+it stores them, or, for a run of a few files, from those files alone. Python loops over the few
+columns a check compares; counts, lookups and repeats over whole corpus tables stay in Arrow. A step
+with a failed check stops everything downstream of any asset it checks, so a failed per-file check
+also skips resolution and coding, whose tables the database would not get anyway.
 
 The per-file checks read every row of the run's partitions, but are not themselves partitioned: a
 partitioned check records a row per partition in the instance, each holding the run's whole

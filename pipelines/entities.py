@@ -30,8 +30,9 @@ from spacy.language import Language
 from spacy.lexeme import Lexeme
 from spacy.tokens import Doc, Token
 
+from pipelines.caching import WordCache
 from pipelines.gazetteer import Entry, Gazetteer, Rules, gazetteer, is_common_word, rules
-from pipelines.sentences import WordCache, sentence_starts, token_words
+from pipelines.sentences import sentence_starts, token_words
 
 # A name run of these many words or fewer, with no cue at all, is still taken as a person's name
 # when none of its words is common English.
@@ -120,9 +121,9 @@ class _DocMemo:
     """What the rules read of one doc again and again, worked out once per doc: spaCy joins the
     tokens anew on each `doc.text` and walks the tokens to a token's sentence on each `token.sent`,
     which made recognition quadratic in a paragraph's length (a 5 MB line never finished). Each
-    token's text, lower case and offset are read once too, from one array of the doc instead of a
-    Token object per token (spaCy builds a new one on every `doc[i]`). It holds no reference to its
-    doc, so the doc and its memo go together."""
+    token's text (the sentence component's, `token_words`), lower case (a WordCache) and offset (one
+    array of the doc) are read once too, instead of a Token object per token (spaCy builds a new one
+    on every `doc[i]`). It holds no reference to its doc, so the doc and its memo go together."""
 
     def __init__(self, doc: Doc) -> None:
         self.char_starts, spaces = doc.to_array([IDX, SPACY]).reshape(-1, 2).T.tolist()

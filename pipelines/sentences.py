@@ -8,12 +8,11 @@ rules below decide where sentences end, with the abbreviations and sentence star
 from __future__ import annotations
 
 import tomllib
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cache, partial
 from importlib import resources
 from itertools import compress, count
-from typing import TypeVar
 
 import numpy
 import spacy
@@ -22,19 +21,14 @@ from spacy.language import Language
 from spacy.strings import StringStore
 from spacy.tokens import Doc
 
+from pipelines.caching import WordCache
 from pipelines.text import CleanedArticle
-
-K = TypeVar("K")
-V = TypeVar("V")
 
 COMPONENT_NAME = "news_sentence_boundaries"
 # Where the component leaves each token's text and the sentence starts in `doc.user_data`.
 WORDS_KEY = f"{COMPONENT_NAME}.words"
 SENTENCE_STARTS_KEY = f"{COMPONENT_NAME}.sentence_starts"
 NOT_A_START = 2**64 - 1  # SENT_START -1 in uint64
-# Keys a WordCache holds at most: some tens of MB, a bound for a long-lived process, far above the
-# distinct words of the bench's generated articles (4,670 in 1,500 of them).
-MAX_CACHED = 1 << 18
 # Longest paragraph spaCy is allowed to tokenize; files are capped well below this on ingest.
 MAX_PARAGRAPH_CHARS = 50_000_000
 
@@ -119,22 +113,6 @@ def sentence_starts(doc: Doc) -> list[int]:
     return [0, *(numpy.flatnonzero(flags[1:] == 1) + 1).tolist()]
 
 
-class WordCache(dict[K, V]):
-    """What `compute` says of each word (or other key), worked out the first time it is asked about:
-    the same words come back in every article, and `map(cache.__getitem__, words)` reads them at C
-    speed. Past MAX_CACHED keys it starts afresh, so a long-lived process holds a bounded vocabulary."""
-
-    def __init__(self, compute: Callable[[K], V]) -> None:
-        super().__init__()
-        self.compute = compute
-
-    def __missing__(self, key: K) -> V:
-        if len(self) >= MAX_CACHED:
-            self.clear()
-        value = self[key] = self.compute(key)
-        return value
-
-
 class _Strings(WordCache[int, str]):
     """Strings by their hash, read from spaCy's string store the first time: a hash names the same
     string in every store."""
@@ -149,7 +127,7 @@ _STRINGS = _Strings()
 
 
 def token_strings(hashes: list[int], store: StringStore) -> list[str]:
-    """The strings of `hashes` (a doc's ORTH or LOWER column), as the doc's tokens give them."""
+    """The strings of `hashes` (a doc's ORTH column), as the doc's tokens give them."""
     _STRINGS.store = store
     return list(map(_STRINGS.__getitem__, hashes))
 

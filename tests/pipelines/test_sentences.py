@@ -8,7 +8,6 @@ from collections.abc import Callable
 import pytest
 from spacy.tokens import Doc
 
-from pipelines import sentences
 from pipelines.sentences import Sentence, sentence_pipeline, sentence_starts, token_words
 from pipelines.text import CleanedArticle
 
@@ -171,13 +170,3 @@ def test_sentence_starts_and_words_are_those_of_the_doc(text: str) -> None:
         assert sentence_starts(each) == [sentence.start for sentence in doc.sents]
         assert token_words(each) == [token.text for token in doc]
     assert not bare.user_data
-
-
-def test_a_word_cache_answers_as_its_function_and_starts_afresh_when_full(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(sentences, "MAX_CACHED", 3)
-    asked: list[str] = []
-    cache = sentences.WordCache(lambda word: asked.append(word) or word.upper())
-    words = ["a", "b", "a", "c", "d", "a", "e"]
-    assert list(map(cache.__getitem__, words)) == [word.upper() for word in words]
-    assert asked == ["a", "b", "c", "d", "a", "e"]  # "a" again once the cache started afresh at "d"
-    assert len(cache) <= 3
